@@ -1,0 +1,61 @@
+# Developer entry points for vera. Everything runs in a virtual environment in .venv,
+# created and (re)installed on demand: the stamp .venv/.installed is rebuilt whenever
+# pyproject.toml changes.
+#
+#   make demo        main job: train VERA on the toy data, outputs in runs/toy
+#   make test        the whole test suite (every notebook under nbdev-test's rules + tests/*.py)
+#   make export      notebooks -> vera/*.py (nbdev-export)
+#   make clean-nbs   strip superfluous notebook metadata (nbdev-clean)
+#   make readme      regenerate README.md from nbs/index.ipynb
+#   make docs-check  process the notebooks for the docs site (nbdev-proc-nbs)
+#   make bench       time one training step (benchmarks/step.py)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+PYTEST_FLAGS ?= -q --durations=10
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test export clean-nbs readme docs-check bench
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# The stamp holds pyproject.toml's hash: nbdev-export rewrites pyproject.toml (same text, new mtime),
+# which must not cost a reinstall.
+$(STAMP): pyproject.toml | $(PY)
+	@if [ -f $@ ] && [ "$$(cat $@)" = "$$(sha256sum pyproject.toml)" ]; then \
+		echo "pyproject.toml unchanged: keeping the installed environment"; \
+	else \
+		echo '$(BIN)/pip install -e ".[dev]"'; \
+		$(BIN)/pip install -e ".[dev]" && sha256sum pyproject.toml > $@.tmp && mv $@.tmp $@; \
+	fi
+	@touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/vera-toy --out-dir runs/toy
+
+test: $(STAMP)
+	$(PY) -m pytest tests $(PYTEST_FLAGS)
+
+export: $(STAMP)
+	$(BIN)/nbdev-export
+
+clean-nbs: $(STAMP)
+	$(BIN)/nbdev-clean
+
+readme: $(STAMP)
+	$(PY) tools/make_readme.py README.md
+
+docs-check: $(STAMP)
+	$(BIN)/nbdev-proc-nbs
+
+bench: $(STAMP)
+	$(PY) benchmarks/step.py
