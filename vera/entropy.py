@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import torch
 from torch import nn
-from .core import normal_log_prob, std_normal_log_prob, LOG2PI
+from .core import normal_log_prob, std_normal_log_prob, LOG2PI, make_adam
 from .score import GaussianGenerator, LinearGaussian
 
 # %% auto #0
@@ -75,14 +75,21 @@ class ISScore(ScoreEstimator):
         if not post_lr > 0: raise ValueError(f"post_lr must be positive, got {post_lr}")
         self.num_samples, self.post_lr = num_samples, post_lr
         self.post = Posterior(noise_dim, init_post_std)
-        self.opt = torch.optim.Adam(self.post.parameters(), lr=post_lr, betas=tuple(post_betas))
+        self.opt = make_adam(self.post.parameters(), post_lr, betas=post_betas)
 
     @torch.no_grad()
     def log_weights(self, gen:GaussianGenerator, x, z0):
         "Proposals z (k, B, d_z), their means g(z) (k, B, ...) and log weights (k, B), in one generator pass."
-        z = self.post.sample(z0, self.num_samples)
-        mu = gen.mean(z)
-        logw = gen.log_joint(x.unsqueeze(0), z, mu, nbatch=2) - self.post.log_prob(z, z0, nbatch=2)
+        eta = self.post.eta
+        eps = torch.randn(self.num_samples, *z0.shape, dtype=z0.dtype, device=z0.device)
+        z = z0 + eta * eps
+        mu = gen.mean(z)                                                   # ONE pass over k*B latents
+        sig = gen.sigma
+        D = x[0].numel()
+        # log q(x|z) + log q(z) - log xi(z|z0), constants included; (z - z0)/eta = eps exactly
+        sq = (x.unsqueeze(0) - mu).reshape(*z.shape[:2], -1).pow(2).sum(-1)
+        logw = (-0.5 * sq / sig ** 2 - 0.5 * z.pow(2).sum(-1) + 0.5 * eps.pow(2).sum(-1)
+                + self.post.log_eta.sum() - D * torch.log(sig) - 0.5 * D * LOG2PI)
         return z, mu, logw
 
     @torch.no_grad()

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .core import (check_finite, check_positive, NonFiniteError, atomic_torch_save, get_rng_state, set_rng_state,
-                       progress, get_device)
+                       progress, get_device, make_adam)
 from .score import GaussianGenerator
 from .entropy import ISScore, ScoreEstimator, entropy_surrogate
 
@@ -72,9 +72,11 @@ class Trainer:
         self.iteration, self._modules, self._opts, self._scheds = 0, {}, {}, {}
         self.config = {}
         self._lr_mult = lr_multiplier(warmup_iters, decay_at, decay_rate)
+        self._constant_lr = warmup_iters <= 0 and not list(decay_at)
 
     def _register(self, modules:dict, opts:dict, scheduled=()):
         self._modules.update(modules); self._opts.update(opts)
+        if self._constant_lr: return   # no schedule: no scheduler objects to step
         for k in scheduled: self._scheds[k] = torch.optim.lr_scheduler.LambdaLR(self._opts[k], self._lr_mult)
 
     def _signature(self)->dict:
@@ -94,8 +96,8 @@ class Trainer:
         "EBM loss: -(mean f(data) - mean f(negatives)) + pg_control * E||grad_x f(data)||^2 / 2 + extra terms; returns (loss, stats)."
         x_d = batch['x']
         if self.pg_control > 0: x_d = x_d.detach().requires_grad_(True)
-        out_d = self.ebm(x_d)
-        f_d, f_n = logp_from_output(out_d), logp_from_output(self.ebm(x_neg))
+        out_d, out_n = self.ebm(x_d), self.ebm(x_neg)
+        f_d, f_n = logp_from_output(out_d), logp_from_output(out_n)
         loss = f_n.mean() - f_d.mean()
         stats = {'f_data': f_d.mean().detach(), 'f_neg': f_n.mean().detach()}
         if self.pg_control > 0:
@@ -184,10 +186,9 @@ class VERA(Trainer):
         if self.ent_weight > 0:
             self.estimator = (estimator if estimator is not None else
                               ISScore(gen.noise_dim, num_samples, post_lr, init_post_std)).to(self.device)
-        fe = dict(foreach=True) if self.device.type != 'cpu' or True else {}
-        self.opt_e = torch.optim.Adam(self.ebm.parameters(), lr=lr, betas=(beta1, beta2), **fe)
+        self.opt_e = make_adam(self.ebm.parameters(), lr, betas=(beta1, beta2))
         self.gen_params = [p for p in self.gen.parameters() if p.requires_grad]
-        self.opt_g = torch.optim.Adam(self.gen_params, lr=glr, betas=(beta1, beta2), **fe)
+        self.opt_g = make_adam(self.gen_params, glr, betas=(beta1, beta2))
         mods = dict(ebm=self.ebm, gen=self.gen, **({'estimator': self.estimator} if self.estimator is not None else {}))
         self._register(mods, dict(ebm=self.opt_e, gen=self.opt_g), scheduled=('ebm', 'gen'))
         self.config = dict(method='vera', ent_weight=self.ent_weight, pg_control=self.pg_control, num_samples=num_samples,
