@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 __all__ = ['LOG2PI', 'METRICS_KEYS', 'get_device', 'seed_everything', 'get_rng_state', 'set_rng_state', 'sum_except_batch',
            'normal_log_prob', 'std_normal_log_prob', 'mvn_log_prob', 'make_adam', 'NonFiniteError', 'check_finite',
            'check_positive', 'atomic_write_bytes', 'atomic_torch_save', 'git_sha', 'package_versions', 'device_info',
-           'write_metrics', 'read_metrics', 'in_test', 'progress']
+           'write_metrics', 'read_metrics', 'project_path', 'in_test', 'progress']
 
 # %% ../nbs/00_core.ipynb #d0cc5b49
 def get_device(device:str|torch.device|None=None # 'cpu', 'cuda', 'cuda:1', ...; `None` picks CUDA when available
@@ -192,6 +192,15 @@ def read_metrics(path:str|Path)->dict:
     return rec
 
 # %% ../nbs/00_core.ipynb #513f6671
+def project_path(p:str|Path)->Path:
+    "An absolute path: `p` itself if absolute, else relative to the enclosing project's root (else to the cwd)."
+    p = Path(p)
+    if p.is_absolute(): return p
+    for d in [Path.cwd(), *Path.cwd().parents]:
+        if (d / 'pyproject.toml').exists(): return d / p
+    return Path.cwd() / p
+
+# %% ../nbs/00_core.ipynb #648ba2a8
 def in_test()->bool:
     "True under nbdev-test (which sets `IN_TEST`)."
     return bool(os.environ.get('IN_TEST'))

@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
-from .core import seed_everything, write_metrics, get_device, normal_log_prob, LOG2PI, atomic_write_bytes, progress
+from .core import seed_everything, write_metrics, get_device, LOG2PI, project_path
 from .vera import VERA, fit
+from .logz import grid_logz
 
 # %% auto #0
-__all__ = ['TOY_DATASETS', 'sample_toy', 'ToyEBM', 'ToyGenerator', 'MixtureEBM', 'grid_log_density', 'toy_loglik', 'toy_ebm',
-           'run_toy', 'vera_toy_cli']
+__all__ = ['TOY_DATASETS', 'sample_toy', 'ToyEBM', 'ToyGenerator', 'MixtureEBM', 'toy_loglik', 'toy_ebm', 'run_toy',
+           'vera_toy_cli']
 
 # %% ../nbs/06_toy.ipynb #8b637efb
 def _rings(n, rng):
@@ -114,19 +115,10 @@ class MixtureEBM(nn.Module):
 
 # %% ../nbs/06_toy.ipynb #0b957611
 @torch.no_grad()
-def grid_log_density(f, lim:float=4.0, n:int=300, device=None, batch:int=65536):
-    "Evaluate f on an n x n grid over [-lim, lim]^2; returns (grid points (n*n, 2), log density normalised on the grid, log Z)."
-    g = torch.linspace(-lim, lim, n, device=device)
-    xx = torch.cartesian_prod(g, g)
-    fx = torch.cat([f(xx[i:i + batch]).reshape(-1) for i in range(0, len(xx), batch)])
-    logz = torch.logsumexp(fx, 0) + 2 * math.log(2 * lim / (n - 1))
-    return xx, fx - logz, logz.item()
-
-@torch.no_grad()
 def toy_loglik(f, x_test:torch.Tensor, lim:float=4.0, n:int=300)->float:
     "Mean log-likelihood of x_test under exp(f)/Z with Z by quadrature on [-lim, lim]^2."
-    _, _, logz = grid_log_density(f, lim, n, device=x_test.device)
-    return (f(x_test).mean() - logz).item()
+    g = grid_logz(f, (-lim, lim), n, 2, dtype=x_test.dtype, device=x_test.device)
+    return (f(x_test).mean() - g.logz).item()
 
 # %% ../nbs/06_toy.ipynb #565045fe
 def _true_density_panel(ax, name, lim=4.0, n=2_000_000, bins=200):
@@ -170,10 +162,11 @@ def run_toy(dataset:str='moons', # toy distribution, one of TOY_DATASETS
                desc=f'VERA {dataset}')
     tr.train(False)
     with torch.no_grad(): xs = tr.sample(5000).cpu()
-    xx, logp, logz = grid_log_density(tr.logp, device=dev)
+    with torch.no_grad(): g = grid_logz(tr.logp, (-4, 4), 300, 2, dtype=torch.float32, device=dev)
+    logp, logz = g.log_p, g.logz.item()
     tr.train(True)
     import matplotlib; import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(1, 3, figsize=(12, 4))
+    fig, axs = plt.subplots(1, 3, figsize=(12, 4.4))
     _true_density_panel(axs[0], dataset); _density_panel(axs[1], logp, title=f'VERA energy (λ = {ent_weight:g})')
     axs[2].scatter(*xs.T.numpy(), s=0.5); axs[2].set_xlim(-4, 4); axs[2].set_ylim(-4, 4); axs[2].set_title('generator samples')
     for a in axs: a.set_aspect('equal'); a.set_xticks([]); a.set_yticks([])
