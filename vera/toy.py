@@ -104,8 +104,8 @@ class MixtureEBM(nn.Module):
     def forward(self, x:torch.Tensor)->torch.Tensor:
         inv = torch.exp(-self.log_std)                                    # (K, D)
         d = (x.unsqueeze(1) - self.means) * inv                          # (B, K, D)
-        comp = -0.5 * d.pow(2).sum(-1) - self.log_std.sum(-1) - 0.5 * x.shape[-1] * LOG2PI
-        return torch.logsumexp(comp + self.logits.log_softmax(0), dim=1)
+        c = self.logits.log_softmax(0) - self.log_std.sum(-1) - 0.5 * x.shape[-1] * LOG2PI   # (K,): log weight + normaliser
+        return torch.logsumexp(c - 0.5 * d.pow(2).sum(-1), dim=1)
 
     @torch.no_grad()
     def sample(self, n:int)->torch.Tensor:
