@@ -7,8 +7,8 @@ Configurations (issue 2, section 7):
   (a) moons, the 100-component Gaussian-mixture energy and the toy generator (BatchNorm + ReLU MLP), batch 200;
   (b) 784-d input, the MLP energy 784-1000-500-500-250-250-250-1 (LeakyReLU 0.2) and a 3 x 500 generator
       (BatchNorm + Softplus, d_z = 128), batch 64.
-Each figure is the median of `--reps` steps after 20 warm-up steps, measured in this one process; the ratio
-PCD-20 / VERA compares two numbers from the same run. Benchmarks measure; no test asserts on these numbers.
+Each figure is the median over blocks of 10 steps (after 20 warm-up steps), VERA and PCD blocks alternating in
+this one process so that both see the same machine state; the ratio PCD-20 / VERA compares two numbers from the same run. Benchmarks measure; no test asserts on these numbers.
 """
 import argparse, json, platform, statistics, sys, time
 import torch
@@ -34,12 +34,17 @@ def configs():
     yield ('(b) 784-d, MLP energy, 3x500 generator, B=64',
            lambda: mlp_ebm(), lambda: mlp_generator(), 128, lambda: torch.rand(64, 784) * 2 - 1, (784,))
 
-def time_steps(trainer, batch, reps, warmup=20):
-    for _ in range(warmup): trainer.step(batch)
-    ts = []
-    for _ in range(reps):
-        t = time.perf_counter(); trainer.step(batch); ts.append(time.perf_counter() - t)
-    return statistics.median(ts) * 1e3
+def time_interleaved(trainers, batch, reps, block=10, warmup=20):
+    "Median time per step (ms) of each trainer, measured in alternating blocks of `block` steps so that both see the same machine state."
+    for t in trainers:
+        for _ in range(warmup): t.step(batch)
+    times = [[] for _ in trainers]
+    for _ in range(max(reps // block, 1)):
+        for i, t in enumerate(trainers):
+            t0 = time.perf_counter()
+            for _ in range(block): t.step(batch)
+            times[i].append((time.perf_counter() - t0) / block)
+    return [statistics.median(ts) * 1e3 for ts in times]
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -53,11 +58,10 @@ def main(argv=None):
         for name, ebm, gen, dz, data, shape in configs():
             torch.manual_seed(0); x = data()
             vera = VERA(ebm(), gen(), noise_dim=dz, ent_weight=1.0, num_samples=20)
-            reps_b = max(a.reps // 4, 20) if shape[0] > 2 else a.reps
-            t_vera = time_steps(vera, x, reps_b)
             torch.manual_seed(0)
             pcd = PCD(ebm(), sample_shape=shape, n_steps=20, step_size=1.0, noise=0.01)   # JEM-style SGLD, no penalty
-            t_pcd = time_steps(pcd, x, reps_b)
+            reps_b = max(a.reps // 4, 20) if shape[0] > 2 else a.reps
+            t_vera, t_pcd = time_interleaved([vera, pcd], x, reps_b)
             rows.append(dict(config=name, threads=threads, vera_ms=round(t_vera, 2), pcd20_ms=round(t_pcd, 2),
                              pcd_over_vera=round(t_pcd / t_vera, 2)))
             print(f"{name:52s} threads={threads}  VERA {t_vera:8.2f} ms   PCD-20 {t_pcd:8.2f} ms   PCD/VERA {t_pcd / t_vera:5.2f}", flush=True)
