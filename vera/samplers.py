@@ -135,7 +135,7 @@ class PCD(Trainer):
                            noise=self.noise, buffer_size=len(self.buffer), reinit_prob=self.buffer.reinit_prob,
                            init_range=list(self.buffer.init_range), lr=lr, beta1=beta1, beta2=beta2, pg_control=self.pg_control,
                            extra_terms=[getattr(t, 'name', type(t).__name__) for t in self.extra_terms],
-                           warmup_iters=warmup_iters, decay_at=list(decay_at), decay_rate=decay_rate)
+                           warmup_iters=warmup_iters, decay_at=list(self.decay_at), decay_rate=decay_rate)
 
     def _chains(self, x0:torch.Tensor, n_steps:int)->torch.Tensor:
         "SGLD on f from x0 with the energy in eval mode (its mode restored afterwards)."

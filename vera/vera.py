@@ -71,8 +71,11 @@ class Trainer:
     def __init__(self, warmup_iters=0, decay_at=(), decay_rate=0.3):
         self.iteration, self._modules, self._opts, self._scheds = 0, {}, {}, {}
         self.config = {}
-        self._lr_mult = lr_multiplier(warmup_iters, decay_at, decay_rate)
-        self._constant_lr = warmup_iters <= 0 and not list(decay_at)
+        if not (isinstance(warmup_iters, int) and warmup_iters >= 0): raise ValueError(f"warmup_iters must be an integer >= 0, got {warmup_iters!r}")
+        if not 0 < decay_rate <= 1: raise ValueError(f"decay_rate must lie in (0, 1], got {decay_rate!r}")
+        self.decay_at = sorted(int(d) for d in decay_at)
+        self._lr_mult = lr_multiplier(warmup_iters, self.decay_at, decay_rate)
+        self._constant_lr = warmup_iters <= 0 and not self.decay_at
 
     def _register(self, modules:dict, opts:dict, scheduled=()):
         self._modules.update(modules); self._opts.update(opts)
@@ -195,7 +198,7 @@ class VERA(Trainer):
                            lr=lr, glr=glr, post_lr=post_lr, beta1=beta1, beta2=beta2, min_sigma=gen.min_sigma,
                            max_sigma=gen.max_sigma, noise_dim=gen.noise_dim, estimator=type(self.estimator).__name__,
                            extra_terms=[getattr(t, 'name', type(t).__name__) for t in self.extra_terms],
-                           warmup_iters=warmup_iters, decay_at=list(decay_at), decay_rate=decay_rate)
+                           warmup_iters=warmup_iters, decay_at=list(self.decay_at), decay_rate=decay_rate)
 
     @torch.no_grad()
     def sample(self, n:int)->torch.Tensor:
