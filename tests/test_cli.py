@@ -30,3 +30,15 @@ def test_run_toy_writes_run_record(tmp_path):
     assert rec['versions']['torch'] and rec['wall_time_s'] > 0 and [e['iteration'] for e in rec['eval_curve']] == [20, 40]
     with pytest.raises(ValueError, match="unknown toy dataset 'spiral'"): run_toy('spiral', out_dir=tmp_path / 'x')
     assert not (tmp_path / 'x').exists()
+
+def test_resume_with_other_config_is_refused_with_a_hint(tmp_path):
+    run = tmp_path / 'run'
+    r = subprocess.run([str(BIN / 'vera-toy'), '--n-iters', '20', '--out-dir', str(run)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    before = (run / 'metrics.json').read_bytes()
+    r = subprocess.run([str(BIN / 'vera-toy'), '--n-iters', '20', '--ent-weight', '0.5', '--out-dir', str(run)], capture_output=True, text=True)
+    assert r.returncode == 2 and 'ent_weight=1.0 in the checkpoint but 0.5 here' in r.stderr and '--no-resume' in r.stderr
+    assert (run / 'metrics.json').read_bytes() == before          # nothing half-written over the earlier run
+    (run / 'checkpoint.pt').write_bytes(b'garbage')
+    r = subprocess.run([str(BIN / 'vera-toy'), '--n-iters', '20', '--out-dir', str(run)], capture_output=True, text=True)
+    assert r.returncode == 2 and 'is corrupt or not a torch file' in r.stderr

@@ -201,5 +201,6 @@ def vera_toy_cli(argv=None):
         m = run_toy(a.dataset, a.n_iters, a.ent_weight, a.ebm, a.lr, a.batch_size, seed=a.seed, out_dir=a.out_dir,
                     device=a.device, resume=not a.no_resume, show_progress=True)
     except (ValueError, FileNotFoundError) as e:
-        p.exit(2, f"vera-toy: error: {e}\n")
+        hint = " (start afresh with --no-resume, or choose another --out-dir)" if 'checkpoint' in str(e) else ''
+        p.exit(2, f"vera-toy: error: {e}{hint}\n")
     print(json.dumps(m, indent=2)); print(f"wrote {Path(a.out_dir).resolve()}/metrics.json, density.png, curve.png, samples.npy")
