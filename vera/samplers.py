@@ -10,7 +10,7 @@ import math
 from typing import Callable, Iterable
 import torch
 from torch import nn
-from .core import sum_except_batch, check_finite, check_positive, get_device, make_adam
+from .core import sum_except_batch, check_finite, check_positive, get_device
 from .score import GaussianGenerator
 from .entropy import ScoreEstimator
 from .vera import Trainer, logp_from_output
@@ -112,7 +112,6 @@ class PCD(Trainer):
                  device=None):
         super().__init__(warmup_iters, decay_at, decay_rate)
         _check_int('n_steps', n_steps, 1)
-        check_positive(lr=lr)
         if sgld_sigma is not None:
             if step_size is not None or noise is not None: raise ValueError("give either sgld_sigma or step_size and noise, not both")
             lp = langevin_params(sgld_sigma); step_size, noise = lp['step_size'], lp['noise']
@@ -120,17 +119,14 @@ class PCD(Trainer):
         noise = 0.01 if noise is None else noise
         check_positive(step_size=step_size)
         if not (isinstance(noise, (int, float)) and noise >= 0): raise ValueError(f"noise must be >= 0, got {noise!r}")
-        if not (isinstance(pg_control, (int, float)) and pg_control >= 0): raise ValueError(f"pg_control must be >= 0, got {pg_control!r}")
-        if not (0 <= beta1 < 1 and 0 <= beta2 < 1): raise ValueError(f"Adam betas must lie in [0, 1), got beta1={beta1}, beta2={beta2}")
         if buffer is None:
             if sample_shape is None: raise ValueError("sample_shape is required when no replay buffer is given")
             buffer = ReplayBuffer(sample_shape, buffer_size, reinit_prob, init_range)
         self.device = get_device(device)
-        self.ebm, self.buffer = ebm.to(self.device), buffer.to(self.device)
+        self._init_energy(ebm, lr, beta1, beta2, pg_control, extra_terms)
+        self.buffer = buffer.to(self.device)
         self.n_steps, self.step_size, self.noise = n_steps, float(step_size), float(noise)
-        self.pg_control, self.extra_terms = float(pg_control), list(extra_terms)
-        self.opt = make_adam(self.ebm.parameters(), lr, betas=(beta1, beta2))
-        self._register(dict(ebm=self.ebm, buffer=self.buffer), dict(ebm=self.opt), scheduled=('ebm',))
+        self._register(dict(ebm=self.ebm, buffer=self.buffer), dict(ebm=self.opt_e), scheduled=('ebm',))
         self.config = dict(method='pcd', sample_shape=list(self.buffer.sample_shape), n_steps=n_steps, step_size=self.step_size,
                            noise=self.noise, buffer_size=len(self.buffer), reinit_prob=self.buffer.reinit_prob,
                            init_range=list(self.buffer.init_range), lr=lr, beta1=beta1, beta2=beta2, pg_control=self.pg_control,
@@ -159,7 +155,7 @@ class PCD(Trainer):
         self.buffer.update(idx, x_neg)
         loss, stats = self.ebm_loss(batch, x_neg)
         check_finite(f'EBM loss at iteration {self.iteration}', loss)
-        self.opt.zero_grad(set_to_none=True); loss.backward(); self.opt.step()
+        self.opt_e.zero_grad(set_to_none=True); loss.backward(); self.opt_e.step()
         self._sched_step()
         return stats
 

@@ -77,6 +77,15 @@ class Trainer:
         self._lr_mult = lr_multiplier(warmup_iters, self.decay_at, decay_rate)
         self._constant_lr = warmup_iters <= 0 and not self.decay_at
 
+    def _init_energy(self, ebm:nn.Module, lr:float, beta1:float, beta2:float, pg_control:float, extra_terms:Iterable):
+        "Check the energy's settings, move it to the device and give it its Adam (`opt_e`); the same for every method."
+        if not (isinstance(pg_control, (int, float)) and pg_control >= 0): raise ValueError(f"pg_control must be >= 0, got {pg_control!r}")
+        check_positive(lr=lr)
+        if not (0 <= beta1 < 1 and 0 <= beta2 < 1): raise ValueError(f"Adam betas must lie in [0, 1), got beta1={beta1}, beta2={beta2}")
+        self.ebm = ebm.to(self.device)
+        self.pg_control, self.extra_terms = float(pg_control), list(extra_terms)
+        self.opt_e = make_adam(self.ebm.parameters(), lr, betas=(beta1, beta2))
+
     def _register(self, modules:dict, opts:dict, scheduled=()):
         self._modules.update(modules); self._opts.update(opts)
         if self._constant_lr: return   # no schedule: no scheduler objects to step
@@ -172,24 +181,20 @@ class VERA(Trainer):
                  device=None):
         super().__init__(warmup_iters, decay_at, decay_rate)
         if not (isinstance(ent_weight, (int, float)) and ent_weight >= 0): raise ValueError(f"ent_weight must be >= 0, got {ent_weight!r}")
-        if not (isinstance(pg_control, (int, float)) and pg_control >= 0): raise ValueError(f"pg_control must be >= 0, got {pg_control!r}")
         if not (isinstance(num_samples, int) and num_samples >= 1): raise ValueError(f"num_samples must be an integer >= 1, got {num_samples!r}")
-        check_positive(lr=lr, glr=glr, post_lr=post_lr, init_post_std=init_post_std)
-        if not (0 <= beta1 < 1 and 0 <= beta2 < 1): raise ValueError(f"Adam betas must lie in [0, 1), got beta1={beta1}, beta2={beta2}")
+        check_positive(glr=glr, post_lr=post_lr, init_post_std=init_post_std)
         if not min_sigma < max_sigma: raise ValueError(f"min_sigma ({min_sigma}) must be smaller than max_sigma ({max_sigma})")
         self.device = get_device(device)
         if isinstance(generator, GaussianGenerator): gen = generator
         else:
             if noise_dim is None: raise ValueError("noise_dim is required when `generator` is a mean network")
             gen = GaussianGenerator(generator, noise_dim, init_sigma=init_sigma, min_sigma=min_sigma, max_sigma=max_sigma)
-        self.ebm, self.gen = ebm.to(self.device), gen.to(self.device)
-        self.ent_weight, self.pg_control = float(ent_weight), float(pg_control)
-        self.extra_terms = list(extra_terms)
+        self._init_energy(ebm, lr, beta1, beta2, pg_control, extra_terms)
+        self.gen, self.ent_weight = gen.to(self.device), float(ent_weight)
         self.estimator = None
         if self.ent_weight > 0:
             self.estimator = (estimator if estimator is not None else
                               ISScore(gen.noise_dim, num_samples, post_lr, init_post_std)).to(self.device)
-        self.opt_e = make_adam(self.ebm.parameters(), lr, betas=(beta1, beta2))
         self.gen_params = [p for p in self.gen.parameters() if p.requires_grad]
         self.opt_g = make_adam(self.gen_params, glr, betas=(beta1, beta2))
         mods = dict(ebm=self.ebm, gen=self.gen, **({'estimator': self.estimator} if self.estimator is not None else {}))
