@@ -41,4 +41,26 @@ def test_resume_with_other_config_is_refused_with_a_hint(tmp_path):
     assert (run / 'metrics.json').read_bytes() == before          # nothing half-written over the earlier run
     (run / 'checkpoint.pt').write_bytes(b'garbage')
     r = subprocess.run([str(BIN / 'vera-toy'), '--n-iters', '20', '--out-dir', str(run)], capture_output=True, text=True)
+    assert r.returncode == 0 and (run / 'metrics.json').read_bytes() == before   # finished with these parameters: reused as it is
+    r = subprocess.run([str(BIN / 'vera-toy'), '--n-iters', '40', '--out-dir', str(run)], capture_output=True, text=True)
     assert r.returncode == 2 and 'is corrupt or not a torch file' in r.stderr
+
+def test_methods_and_skip_of_a_finished_run(tmp_path):
+    from vera.toy import run_toy
+    from vera.core import read_metrics
+    run = tmp_path / 'ml'
+    r = subprocess.run([str(BIN / 'vera-toy'), '--method', 'ml', '--ebm', 'mog', '--n-iters', '30', '--out-dir', str(run)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    rec = read_metrics(run)
+    assert rec['metrics']['method'] == 'ml' and rec['metrics']['status'] == 'ok' and (run / 'logp_grid.npy').exists()
+    before = (run / 'metrics.json').read_bytes()
+    assert run_toy('moons', 30, ebm='mog', method='ml', out_dir=run, show_progress=False) == rec['metrics']   # finished: reused
+    assert (run / 'metrics.json').read_bytes() == before
+    r = subprocess.run([str(BIN / 'vera-toy'), '--method', 'ml', '--n-iters', '5', '--out-dir', str(tmp_path / 'x')], capture_output=True, text=True)
+    assert r.returncode == 2 and "maximum likelihood needs the exact density: use ebm='mog'" in r.stderr and not (tmp_path / 'x').exists()
+
+def test_divergence_is_recorded(tmp_path):
+    "A run whose loss becomes non-finite writes status 'diverged' with the iteration, and the CLI exits 1."
+    from vera.toy import run_toy
+    m = run_toy('moons', 50, ebm='mlp', method='pcd', sgld_sigma=1.0, lr=1e6, eval_every=10, n_test=200, out_dir=tmp_path / 'd', show_progress=False)
+    assert m['status'] == 'diverged' and 'iteration' in m['error'] and m['loglik'] is None

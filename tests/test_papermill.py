@@ -5,10 +5,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 def test_papermill_overrides_toy_notebook(tmp_path):
-    out = tmp_path / 'run'
+    runs, res = tmp_path / 'runs', tmp_path / 'results'
+    params = dict(datasets=['circles'], seeds=[1], paper_iters=12, short_iters=8, fig1_iters=6, stab_iters=6,
+                  run_root=str(runs), results_dir=str(res))
+    yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
     r = subprocess.run([sys.executable, '-m', 'papermill', str(ROOT / 'nbs' / '06_toy.ipynb'), str(tmp_path / 'out.ipynb'),
-                        '-p', 'n_iters', '30', '-p', 'dataset', 'circles', '-p', 'out_dir', str(out), '--cwd', str(ROOT / 'nbs')],
-                       capture_output=True, text=True, timeout=600)
+                        '-y', yaml, '--cwd', str(ROOT / 'nbs')], capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
-    rec = json.loads((out / 'metrics.json').read_text())
-    assert rec['params']['n_iters'] == 30 and rec['params']['dataset'] == 'circles' and rec['metrics']['iterations'] == 30
+    rec = json.loads((runs / 'table10' / 'circles' / 'ml' / 'seed1' / 'metrics.json').read_text())
+    assert rec['params']['n_iters'] == 12 and rec['params']['dataset'] == 'circles' and rec['metrics']['iterations'] == 12
+    rec = json.loads((runs / 'table10' / 'circles' / 'vera_lam0.1' / 'seed1' / 'metrics.json').read_text())
+    assert rec['params']['n_iters'] == 8 and rec['seed'] == 1
+    t = json.loads((res / 'table10.json').read_text())
+    assert set(t['cells']) == {f'circles/{m}' for m in ('ml', 'vera_lam0', 'vera_lam0.01', 'vera_lam0.1', 'vera_lam1', 'pcd')}
+    assert t['parameters']['paper_iters'] == 12 and all(c['seeds_asked'] == 1 for c in t['cells'].values())
+    for f in ('figure1.png', 'stability.png', 'stability.json', 'table10_curves.png', 'table10_densities.png'): assert (res / f).exists(), f

@@ -23,6 +23,10 @@ def logp_grad(logp_fn:Callable, # batch (B, ...) -> log-densities (B,)
               x:torch.Tensor # (B, ...) points
              )->tuple: # (log p(x) (B,), grad_x log p(x) (B, ...)), both detached
     "Log-density and its gradient with respect to `x` only; works under `torch.no_grad` too."
+    closed_form = getattr(logp_fn, 'logp_and_grad', None)   # an energy that knows its own input gradient
+    if closed_form is not None:
+        with torch.no_grad(): lp, g = closed_form(x.detach())
+        return lp, g
     x = x.detach().requires_grad_(True)
     with torch.enable_grad():
         lp = logp_fn(x)
@@ -136,7 +140,8 @@ class PCD(Trainer):
     def _chains(self, x0:torch.Tensor, n_steps:int)->torch.Tensor:
         "SGLD on f from x0 with the energy in eval mode (its mode restored afterwards)."
         was = self.ebm.training; self.ebm.eval()
-        try: return sgld(self.logp, x0, n_steps, self.step_size, self.noise)
+        fn = self.ebm if hasattr(self.ebm, 'logp_and_grad') else self.logp   # closed-form input gradient when the energy has one
+        try: return sgld(fn, x0, n_steps, self.step_size, self.noise)
         finally: self.ebm.train(was)
 
     @torch.no_grad()

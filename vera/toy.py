@@ -16,8 +16,11 @@ from .vera import VERA, fit
 from .logz import grid_logz
 
 # %% auto #0
-__all__ = ['TOY_DATASETS', 'sample_toy', 'ToyEBM', 'ToyGenerator', 'MixtureEBM', 'toy_loglik', 'toy_ebm', 'run_toy',
-           'vera_toy_cli']
+__all__ = ['TOY_DATASETS', 'TOY_METHODS', 'PAPER_TABLE10', 'TABLE10_METHODS', 'COLLAPSE_LOGLIK', 'sample_toy', 'ToyEBM',
+           'ToyGenerator', 'MixtureEBM', 'toy_loglik', 'MaxLikelihood', 'toy_ebm', 'toy_trainer', 'heldout_loglik',
+           'run_toy', 'vera_toy_cli', 'method_tag', 'toy_plan', 'run_many', 'table10', 'table10_markdown',
+           'plot_table10_curves', 'plot_figure1', 'stability_summary', 'plot_stability', 'toy_explorer',
+           'plot_lambda_grid']
 
 # %% ../nbs/06_toy.ipynb #8b637efb
 def _rings(n, rng):
@@ -108,27 +111,57 @@ class MixtureEBM(nn.Module):
         return torch.logsumexp(c - 0.5 * d.pow(2).sum(-1), dim=1)
 
     @torch.no_grad()
+    def logp_and_grad(self, x:torch.Tensor)->tuple:
+        "log p(x) and its input gradient in closed form, sum_k r_k(x) (mu_k - x) / s_k^2 with r the responsibilities; (B,), (B, D)."
+        inv2 = torch.exp(-2 * self.log_std)                               # (K, D)
+        c = self.logits.log_softmax(0) - self.log_std.sum(-1) - 0.5 * x.shape[-1] * LOG2PI
+        if x.shape[-1] <= 8:                                              # a loop over few dimensions beats a (B, K, D) tensor
+            q = sum((x[:, d, None] - self.means[:, d]).square() * inv2[:, d] for d in range(x.shape[-1]))
+        else: q = ((x.unsqueeze(1) - self.means).square() * inv2).sum(-1)
+        a = c - 0.5 * q                                                   # (B, K): log weight + log component density
+        lp = torch.logsumexp(a, 1)
+        r = torch.exp(a - lp[:, None])
+        return lp, r @ (self.means * inv2) - x * (r @ inv2)
+
+    @torch.no_grad()
     def sample(self, n:int)->torch.Tensor:
         "Exact samples."
         k = torch.multinomial(self.logits.softmax(0), n, replacement=True)
         return self.means[k] + self.log_std[k].exp() * torch.randn(n, self.means.shape[1], device=self.means.device)
 
-# %% ../nbs/06_toy.ipynb #0b957611
+# %% ../nbs/06_toy.ipynb #5d59e921
 @torch.no_grad()
 def toy_loglik(f, x_test:torch.Tensor, lim:float=4.0, n:int=300)->float:
     "Mean log-likelihood of x_test under exp(f)/Z with Z by quadrature on [-lim, lim]^2."
     g = grid_logz(f, (-lim, lim), n, 2, dtype=x_test.dtype, device=x_test.device)
     return (f(x_test).mean() - g.logz).item()
 
-# %% ../nbs/06_toy.ipynb #565045fe
-def _true_density_panel(ax, name, lim=4.0, n=2_000_000, bins=200):
-    x = sample_toy(name, n, seed=12345).numpy()
-    h, _, _ = np.histogram2d(x[:, 0], x[:, 1], bins=bins, range=[[-lim, lim], [-lim, lim]], density=True)
-    ax.imshow(h.T, origin='lower', extent=[-lim, lim, -lim, lim], cmap='viridis'); ax.set_title(f'{name}: data')
+# %% ../nbs/06_toy.ipynb #dac40d25
+from .vera import Trainer
+from .samplers import PCD
+from .core import check_finite, make_adam, NonFiniteError
 
-def _density_panel(ax, logp, lim=4.0, n=300, title='EBM density'):
-    ax.imshow(logp.reshape(n, n).T.exp().cpu().numpy(), origin='lower', extent=[-lim, lim, -lim, lim], cmap='viridis')
-    ax.set_title(title)
+class MaxLikelihood(Trainer):
+    "Exact maximum likelihood for an energy whose forward pass is a normalised log-density (e.g. `MixtureEBM`)."
+    def __init__(self, ebm:nn.Module, lr:float=1e-3, beta1:float=0.0, beta2:float=0.9,
+                 warmup_iters:int=0, decay_at=(), decay_rate:float=0.3, device=None):
+        super().__init__(warmup_iters, decay_at, decay_rate)
+        self.device = get_device(device)
+        self._init_energy(ebm, lr, beta1, beta2, 0.0, ())
+        self._register(dict(ebm=self.ebm), dict(ebm=self.opt_e), scheduled=('ebm',))
+        self.config = dict(method='ml', lr=lr, beta1=beta1, beta2=beta2, warmup_iters=warmup_iters,
+                           decay_at=list(self.decay_at), decay_rate=decay_rate)
+
+    @torch.no_grad()
+    def sample(self, n:int)->torch.Tensor: return self.ebm.sample(n)
+
+    def step(self, batch)->dict:
+        x = self.prepare_batch(batch)['x']
+        loss = -self.logp(x).mean()
+        check_finite(f'negative log-likelihood at iteration {self.iteration}', loss)
+        self.opt_e.zero_grad(set_to_none=True); loss.backward(); self.opt_e.step()
+        self._sched_step()
+        return {'nll': loss.detach()}
 
 def toy_ebm(kind:str, dim:int=2)->nn.Module:
     "The toy energy: 'mlp' (ToyEBM) or 'mog' (MixtureEBM with 100 components)."
@@ -136,71 +169,383 @@ def toy_ebm(kind:str, dim:int=2)->nn.Module:
     if kind == 'mog': return MixtureEBM(100, dim)
     raise ValueError(f"unknown toy energy {kind!r}; choose 'mlp' or 'mog'")
 
+TOY_METHODS = ('vera', 'pcd', 'ml')
+
+def toy_trainer(method:str, # 'vera', 'pcd' or 'ml'
+                ebm:str='mog', # 'mlp' or 'mog'
+                ent_weight:float=1.0, # VERA's lambda
+                sgld_sigma:float=0.1, # PCD's Langevin sigma
+                n_steps:int=20, # PCD's SGLD steps per iteration
+                lr:float=1e-3, noise_dim:int=2, pg_control:float=0.1, num_samples:int=20,
+                decay_at=(), device=None)->Trainer:
+    "A toy trainer of Table 10 / Figure 1 with the paper's settings; build it after seeding."
+    if method not in TOY_METHODS: raise ValueError(f"unknown toy method {method!r}; choose one of {TOY_METHODS}")
+    if method == 'ml' and ebm != 'mog': raise ValueError("maximum likelihood needs the exact density: use ebm='mog'")
+    f = toy_ebm(ebm)
+    if method == 'vera':
+        return VERA(f, ToyGenerator(noise_dim), noise_dim=noise_dim, ent_weight=ent_weight, pg_control=pg_control,
+                    num_samples=num_samples, lr=lr, glr=lr, post_lr=lr, decay_at=decay_at, device=device)
+    if method == 'pcd':
+        return PCD(f, (2,), n_steps=n_steps, sgld_sigma=sgld_sigma, lr=lr, pg_control=pg_control, decay_at=decay_at, device=device)
+    return MaxLikelihood(f, lr=lr, decay_at=decay_at, device=device)
+
+# %% ../nbs/06_toy.ipynb #5e6f267f
+def heldout_loglik(trainer:Trainer, x_test:torch.Tensor, exact:bool)->float:
+    "Mean held-out log-likelihood: exact for a normalised energy (the mixture), grid-normalised otherwise."
+    if exact:
+        with torch.no_grad(): return trainer.logp(x_test).mean().item()
+    return toy_loglik(trainer.logp, x_test)
+
+# %% ../nbs/06_toy.ipynb #c26d955d
+def _true_density_panel(ax, name, lim=4.0, n=500_000, bins=200):
+    x = sample_toy(name, n, seed=12345).numpy()
+    h, _, _ = np.histogram2d(x[:, 0], x[:, 1], bins=bins, range=[[-lim, lim], [-lim, lim]], density=True)
+    ax.imshow(h.T, origin='lower', extent=[-lim, lim, -lim, lim], cmap='viridis'); ax.set_title(f'{name}: data')
+
+def _density_panel(ax, logp, lim=4.0, n=300, title='EBM density'):
+    logp = torch.as_tensor(logp)
+    ax.imshow(logp.reshape(n, n).T.exp().cpu().numpy(), origin='lower', extent=[-lim, lim, -lim, lim], cmap='viridis')
+    ax.set_title(title)
+
+_NOT_PARAMS = ('out_dir', 'device', 'resume', 'show_progress')
+
+def _finished(out:Path, params:dict)->dict|None:
+    "The metrics of a finished run in `out` with the same parameters, else None."
+    try: rec = json.loads((out / 'metrics.json').read_text())
+    except (OSError, ValueError): return None
+    same = {k: v for k, v in rec.get('params', {}).items() if k not in _NOT_PARAMS} == \
+           {k: v for k, v in json.loads(json.dumps(params)).items() if k not in _NOT_PARAMS}
+    return rec['metrics'] if same and 'metrics' in rec else None
+
+def _finite_or_none(v): return v if v is not None and math.isfinite(v) else None
+
+def _plot_run(out, dataset, title, logp, xs, curve):
+    import matplotlib; import matplotlib.pyplot as plt
+    fig, axs = plt.subplots(1, 3, figsize=(12, 4.4))
+    _true_density_panel(axs[0], dataset); _density_panel(axs[1], logp, title=title)
+    axs[2].scatter(*xs.T, s=0.5); axs[2].set_xlim(-4, 4); axs[2].set_ylim(-4, 4); axs[2].set_title('samples')
+    for a in axs: a.set_aspect('equal'); a.set_xticks([]); a.set_yticks([])
+    fig.tight_layout(); fig.savefig(out / 'density.png', dpi=90); plt.close(fig)
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([e['iteration'] for e in curve], [e['loglik'] for e in curve], 'o-', ms=2)
+    ax.set_xlabel('iteration'); ax.set_ylabel('held-out log-likelihood'); fig.tight_layout(); fig.savefig(out / 'curve.png', dpi=90); plt.close(fig)
+
+def _method_title(method, ent_weight, sgld_sigma):
+    return {'vera': f'VERA (λ = {ent_weight:g})', 'pcd': f'PCD (σ = {sgld_sigma:g})', 'ml': 'maximum likelihood'}[method]
+
 def run_toy(dataset:str='moons', # toy distribution, one of TOY_DATASETS
             n_iters:int=6000, # training iterations
-            ent_weight:float=1.0, # lambda
+            ent_weight:float=1.0, # VERA's lambda
             ebm:str='mlp', # 'mlp' (the paper's toy energy) or 'mog' (100-component mixture, exact density)
             lr:float=1e-3, # learning rate of the energy, the generator and the posterior
             batch_size:int=200, noise_dim:int=2, pg_control:float=0.1, num_samples:int=20,
             seed:int=0, out_dir:str|Path='runs/toy', eval_every:int=1000, n_test:int=10_000,
-            device=None, resume:bool=True, show_progress:bool|None=None)->dict:
-    "Train VERA on a toy density; write density.png, curve.png, samples.npy, metrics.json into `out_dir`; return the metrics."
+            device=None, resume:bool=True, show_progress:bool|None=None,
+            method:str='vera', # 'vera', 'pcd' or 'ml' (mixture only)
+            sgld_sigma:float=0.1, n_steps:int=20, # PCD: Langevin sigma and SGLD steps per iteration
+            decay_at:tuple=())->dict: # learning-rate decay iterations (x0.3); paper: none
+    "Train one toy run and write metrics.json, density.png, curve.png, logp_grid.npy, samples.npy into `out_dir`; return the metrics."
     t0 = time.time()
     params = {k: v for k, v in locals().items() if k != 't0'}
-    params['out_dir'] = str(out_dir)
+    params['out_dir'], params['decay_at'] = str(out_dir), list(decay_at)
     if dataset not in TOY_DATASETS: raise ValueError(f"unknown toy dataset {dataset!r}; choose one of {sorted(TOY_DATASETS)}")
     for k in ('n_iters', 'batch_size', 'eval_every', 'n_test'):
         if not (isinstance(params[k], int) and params[k] >= 1): raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
+    out = Path(out_dir)
+    if resume and (done := _finished(out, params)) is not None: return done
     dev = get_device(device); seed_everything(seed)
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    tr = VERA(toy_ebm(ebm), ToyGenerator(noise_dim), noise_dim=noise_dim, ent_weight=ent_weight, pg_control=pg_control,
-              num_samples=num_samples, lr=lr, glr=lr, post_lr=lr, device=dev)
+    tr = toy_trainer(method, ebm, ent_weight, sgld_sigma, n_steps, lr, noise_dim, pg_control, num_samples, decay_at, dev)
+    out.mkdir(parents=True, exist_ok=True)
+    exact = ebm == 'mog'
     x_test = sample_toy(dataset, n_test, seed=seed + 10_000, device=dev)       # held out: another seed
-    ev = lambda t: {'loglik': toy_loglik(t.logp, x_test)}
-    hist = fit(tr, lambda it: sample_toy(dataset, batch_size, device=dev), n_iters, eval_fn=ev, eval_every=eval_every,
-               ckpt_path=out / 'checkpoint.pt', ckpt_minutes=1.0, resume=resume, show_progress=show_progress,
-               desc=f'VERA {dataset}')
-    tr.train(False)
-    with torch.no_grad(): xs = tr.sample(5000).cpu()
-    with torch.no_grad(): g = grid_logz(tr.logp, (-4, 4), 300, 2, dtype=torch.float32, device=dev)
-    logp, logz = g.log_p, g.logz.item()
-    tr.train(True)
-    import matplotlib; import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(1, 3, figsize=(12, 4.4))
-    _true_density_panel(axs[0], dataset); _density_panel(axs[1], logp, title=f'VERA energy (λ = {ent_weight:g})')
-    axs[2].scatter(*xs.T.numpy(), s=0.5); axs[2].set_xlim(-4, 4); axs[2].set_ylim(-4, 4); axs[2].set_title('generator samples')
-    for a in axs: a.set_aspect('equal'); a.set_xticks([]); a.set_yticks([])
-    fig.tight_layout(); fig.savefig(out / 'density.png', dpi=90); plt.close(fig)
-    fig, ax = plt.subplots(figsize=(4, 3))
-    ax.plot([e['iteration'] for e in hist['eval']], [e['loglik'] for e in hist['eval']], 'o-')
-    ax.set_xlabel('iteration'); ax.set_ylabel('held-out log-likelihood'); fig.tight_layout(); fig.savefig(out / 'curve.png', dpi=90); plt.close(fig)
-    np.save(out / 'samples.npy', xs.numpy())
-    metrics = dict(loglik=hist['eval'][-1]['loglik'], log_z=logz, sigma=tr.gen.sigma.item(),
-                   ess=hist['stats']['ess'][-1] if 'ess' in hist['stats'] else None, iterations=tr.iteration)
-    write_metrics(out, params, metrics, seed=seed, start_time=t0, device=dev, eval_curve=hist['eval'],
-                  files=['density.png', 'curve.png', 'samples.npy', 'checkpoint.pt'])
+    ev = lambda t: {'loglik': heldout_loglik(t, x_test, exact)}
+    status, error = 'ok', None
+    try:
+        hist = fit(tr, lambda it: sample_toy(dataset, batch_size, device=dev), n_iters, eval_fn=ev, eval_every=eval_every,
+                   ckpt_path=out / 'checkpoint.pt', ckpt_minutes=1.0, resume=resume, show_progress=show_progress,
+                   log_every=10, desc=f'{method} {dataset}')
+    except NonFiniteError as e:
+        status, error = 'diverged', str(e)
+        hist = torch.load(out / 'checkpoint.pt', weights_only=False)['history'] if (out / 'checkpoint.pt').exists() else {'eval': []}
+    curve = [dict(iteration=e['iteration'], loglik=_finite_or_none(e['loglik'])) for e in hist['eval']]
+    seen = [e['loglik'] for e in curve if e['loglik'] is not None]
+    metrics = dict(status=status, error=error, method=method, loglik=None, loglik_best_seen=max(seen) if seen else None,
+                   iterations=tr.iteration if status == 'ok' else None)
+    files = ['curve.png', 'checkpoint.pt']
+    if status == 'ok':
+        tr.train(False)
+        metrics['loglik'] = _finite_or_none(heldout_loglik(tr, x_test, exact))
+        xs = tr.sample(5000).detach().cpu().numpy()
+        with torch.no_grad(): g = grid_logz(tr.logp, (-4, 4), 300, 2, dtype=torch.float32, device=dev)
+        tr.train(True)
+        metrics.update(log_z_grid=_finite_or_none(g.logz.item()),
+                       sigma=tr.gen.sigma.item() if method == 'vera' else None,
+                       ess=hist['stats']['ess'][-1] if 'ess' in hist.get('stats', {}) else None)
+        np.save(out / 'logp_grid.npy', g.log_p.reshape(300, 300).cpu().numpy().astype(np.float32))
+        np.save(out / 'samples.npy', xs)
+        _plot_run(out, dataset, _method_title(method, ent_weight, sgld_sigma), g.log_p, xs, curve)
+        files += ['density.png', 'logp_grid.npy', 'samples.npy']
+    else:
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(4, 3)); ax.plot([e['iteration'] for e in curve], [e['loglik'] for e in curve], 'o-', ms=2)
+        ax.set_title('diverged'); fig.tight_layout(); fig.savefig(out / 'curve.png', dpi=90); plt.close(fig)
+    write_metrics(out, params, metrics, seed=seed, start_time=t0, device=dev, eval_curve=curve, files=files)
     return metrics
 
-# %% ../nbs/06_toy.ipynb #dac40d25
+# %% ../nbs/06_toy.ipynb #02e0bc72
 def vera_toy_cli(argv=None):
     "Console entry point `vera-toy`."
-    p = argparse.ArgumentParser(prog='vera-toy', description='Train VERA on a 2-D toy density and write the density figure, '
-                                'generator samples and metrics.json (held-out log-likelihood, normalised on a grid) into --out-dir.')
+    p = argparse.ArgumentParser(prog='vera-toy', description='Train VERA (or PCD, or maximum likelihood) on a 2-D toy density and write '
+                                'the density figure, samples and metrics.json (held-out log-likelihood) into --out-dir.')
     p.add_argument('--dataset', default='moons', choices=sorted(TOY_DATASETS), help='toy distribution (default: moons)')
+    p.add_argument('--method', default='vera', choices=TOY_METHODS, help="training method (default: vera; 'ml' needs --ebm mog)")
     p.add_argument('--n-iters', type=int, default=6000, help='training iterations (default: 6000, about 2 minutes on 2 CPU cores)')
-    p.add_argument('--ent-weight', type=float, default=1.0, help='entropy weight lambda (default: 1)')
+    p.add_argument('--ent-weight', type=float, default=1.0, help='entropy weight lambda of VERA (default: 1)')
+    p.add_argument('--sgld-sigma', type=float, default=0.1, help='Langevin sigma of PCD: step sigma^2/2, noise sigma (default: 0.1)')
     p.add_argument('--ebm', default='mlp', choices=['mlp', 'mog'], help='energy: MLP or 100-component Gaussian mixture (default: mlp)')
     p.add_argument('--lr', type=float, default=1e-3, help='learning rate of energy, generator and posterior (default: 1e-3)')
     p.add_argument('--batch-size', type=int, default=200)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--out-dir', default='runs/toy', help='run folder (default: runs/toy)')
     p.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: CUDA if available)")
-    p.add_argument('--no-resume', action='store_true', help='start afresh even if the run folder holds a checkpoint')
+    p.add_argument('--no-resume', action='store_true', help='start afresh even if the run folder holds a checkpoint or a finished run')
     a = p.parse_args(argv)
     try:
         m = run_toy(a.dataset, a.n_iters, a.ent_weight, a.ebm, a.lr, a.batch_size, seed=a.seed, out_dir=a.out_dir,
-                    device=a.device, resume=not a.no_resume, show_progress=True)
+                    device=a.device, resume=not a.no_resume, show_progress=True, method=a.method, sgld_sigma=a.sgld_sigma)
     except (ValueError, FileNotFoundError) as e:
         hint = " (start afresh with --no-resume, or choose another --out-dir)" if 'checkpoint' in str(e) else ''
         p.exit(2, f"vera-toy: error: {e}{hint}\n")
-    print(json.dumps(m, indent=2)); print(f"wrote {Path(a.out_dir).resolve()}/metrics.json, density.png, curve.png, samples.npy")
+    print(json.dumps(m, indent=2))
+    if m['status'] != 'ok': p.exit(1, f"vera-toy: the run diverged: {m['error']}\n")
+    print(f"wrote {Path(a.out_dir).resolve()}/metrics.json, density.png, curve.png, samples.npy")
+
+# %% ../nbs/06_toy.ipynb #293cc53e
+PAPER_TABLE10 = {   # paper, Table 10: held-out log-likelihood of the 100-component mixture
+    'moons':   {'ml': -2.32, 'vera_lam0': -3.87, 'vera_lam0.01': -3.63, 'vera_lam0.1': -3.10, 'vera_lam1': -2.58, 'pcd': -3.82},
+    'circles': {'ml': -3.17, 'vera_lam0': -3.58, 'vera_lam0.01': -3.64, 'vera_lam0.1': -3.74, 'vera_lam1': -3.40, 'pcd': -4.24},
+    'rings':   {'ml': -2.83, 'vera_lam0': -3.50, 'vera_lam0.01': -3.44, 'vera_lam0.1': -3.24, 'vera_lam1': -3.17, 'pcd': -4.13}}
+TABLE10_METHODS = {'ml': 'ML (exact)', 'vera_lam0': 'VERA λ = 0', 'vera_lam0.01': 'VERA λ = 0.01', 'vera_lam0.1': 'VERA λ = 0.1',
+                   'vera_lam1': 'VERA λ = 1', 'pcd': 'PCD'}
+
+def method_tag(method:str, ent_weight:float=1.0, sgld_sigma:float=0.1)->str:
+    "Folder name of a method: 'ml', 'vera_lam0.1', 'pcd_sig0.1'."
+    return {'ml': 'ml', 'vera': f'vera_lam{ent_weight:g}', 'pcd': f'pcd_sig{sgld_sigma:g}'}[method]
+
+def toy_plan(experiment:str, # 'table10', 'fig1' or 'stability'
+             run_root:str|Path='runs', # runs go to run_root/experiment/...
+             datasets=('moons', 'circles', 'rings'), seeds=(0, 1, 2),
+             paper_iters:int=100_000, # table10: ML, VERA lambda = 1, PCD
+             short_iters:int=100_000, # table10: VERA lambda in {0, 0.01, 0.1}
+             lr:float=1e-3, pcd_sigma:float=0.1, # table10 and fig1
+             fig1_dataset:str='rings', fig1_iters:int=100_000, fig1_sigmas=(0.01, 0.1, 1.0),
+             stab_dataset:str='moons', stab_iters:int=100_000, stab_lrs=(1e-3, 3e-3, 1e-2),
+             eval_every:int=1000)->list:
+    "The runs of one experiment: a list of `run_toy` keyword arguments."
+    root, plan = Path(run_root) / experiment, []
+    def add(sub, **kw): plan.append(dict(out_dir=str(root / sub), eval_every=min(eval_every, kw['n_iters']), **kw))
+    if experiment == 'table10':
+        for ds in datasets:
+            for s in seeds:
+                add(f'{ds}/ml/seed{s}', dataset=ds, method='ml', ebm='mog', n_iters=paper_iters, lr=lr, seed=s)
+                for lam in (0.0, 0.01, 0.1, 1.0):
+                    add(f'{ds}/{method_tag("vera", lam)}/seed{s}', dataset=ds, method='vera', ebm='mog', ent_weight=lam,
+                        n_iters=paper_iters if lam == 1 else short_iters, lr=lr, seed=s)
+                add(f'{ds}/pcd/seed{s}', dataset=ds, method='pcd', ebm='mog', sgld_sigma=pcd_sigma, n_iters=paper_iters, lr=lr, seed=s)
+    elif experiment == 'fig1':
+        for lam in (0.0, 0.01, 0.1, 1.0):
+            add(f'{fig1_dataset}/{method_tag("vera", lam)}', dataset=fig1_dataset, method='vera', ebm='mlp', ent_weight=lam, n_iters=fig1_iters, lr=lr, seed=0)
+        for sig in fig1_sigmas:
+            add(f'{fig1_dataset}/{method_tag("pcd", sgld_sigma=sig)}', dataset=fig1_dataset, method='pcd', ebm='mlp', sgld_sigma=sig, n_iters=fig1_iters, lr=lr, seed=0)
+    elif experiment == 'stability':
+        for l in stab_lrs:
+            for s in seeds:
+                add(f'{stab_dataset}/vera_lam1_lr{l:g}/seed{s}', dataset=stab_dataset, method='vera', ebm='mlp', ent_weight=1.0, n_iters=stab_iters, lr=l, seed=s)
+                add(f'{stab_dataset}/pcd_sig{pcd_sigma:g}_lr{l:g}/seed{s}', dataset=stab_dataset, method='pcd', ebm='mlp', sgld_sigma=pcd_sigma, n_iters=stab_iters, lr=l, seed=s)
+    else: raise ValueError(f"unknown toy experiment {experiment!r}; choose 'table10', 'fig1' or 'stability'")
+    for k, v in (('paper_iters', paper_iters), ('short_iters', short_iters), ('fig1_iters', fig1_iters), ('stab_iters', stab_iters)):
+        if not (isinstance(v, int) and v >= 1): raise ValueError(f"{k} must be a positive integer, got {v!r}")
+    return plan
+
+def _one_run(spec:dict)->dict:
+    torch.set_num_threads(1)
+    try: return run_toy(**spec, show_progress=False)
+    except Exception as e: return dict(status='failed', error=f'{type(e).__name__}: {e}')
+
+def run_many(plan:list, # `toy_plan` output: run_toy keyword arguments
+             jobs:int=1, # runs at a time, each in its own single-threaded process (1: in this process)
+             show_progress:bool|None=None)->list:
+    "Run every entry of `plan` (finished runs skipped, interrupted ones resumed); return their metrics in order."
+    from vera.core import progress
+    if not (isinstance(jobs, int) and jobs >= 1): raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
+    results = [None] * len(plan)
+    bar = progress(total=len(plan), desc='toy runs', disable=None if show_progress is None else not show_progress)
+    def done(i, m):
+        results[i] = m; bar.update(1)
+        bar.set_postfix(failed=sum(r is not None and r.get('status') == 'failed' for r in results))
+    try:
+        if jobs == 1:
+            threads = torch.get_num_threads()
+            try:
+                for i, spec in enumerate(plan): done(i, _one_run(spec))
+            finally: torch.set_num_threads(threads)
+        else:
+            import concurrent.futures as cf, multiprocessing as mp
+            with cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context('spawn')) as ex:
+                futs = {ex.submit(_one_run, spec): i for i, spec in enumerate(plan)}
+                for f in cf.as_completed(futs):
+                    try: m = f.result()
+                    except Exception as e: m = dict(status='failed', error=f'{type(e).__name__}: {e}')   # a worker that died
+                    done(futs[f], m)
+    finally: bar.close()
+    return results
+
+# %% ../nbs/06_toy.ipynb #82df7775
+COLLAPSE_LOGLIK = -math.log(64.0)   # the uniform density on [-4, 4]^2
+
+def _read(folder:Path)->dict|None:
+    try: return json.loads((Path(folder) / 'metrics.json').read_text())
+    except (OSError, ValueError): return None
+
+def table10(run_root:str|Path='runs', datasets=('moons', 'circles', 'rings'), seeds=(0, 1, 2))->dict:
+    "Table 10 from the run folders: per dataset and method the final held-out log-likelihood over seeds, beside the paper."
+    root, cells = Path(run_root) / 'table10', {}
+    for ds in datasets:
+        for key in TABLE10_METHODS:
+            folders = [root / ds / ('pcd' if key == 'pcd' else key) / f'seed{s}' for s in seeds]
+            recs = [_read(f) for f in folders]
+            ok = [r for r in recs if r and r['metrics'].get('status', 'ok') == 'ok' and r['metrics'].get('loglik') is not None]
+            vals = [r['metrics']['loglik'] for r in ok]
+            best = [r['metrics'].get('loglik_best_seen') for r in ok]
+            paper = PAPER_TABLE10.get(ds, {}).get(key)
+            mean = float(np.mean(vals)) if vals else None
+            cells[f'{ds}/{key}'] = dict(
+                dataset=ds, method=key, label=TABLE10_METHODS[key], values=vals, seeds_done=len(vals), seeds_asked=len(seeds),
+                mean=mean, std=float(np.std(vals, ddof=1)) if len(vals) > 1 else None,
+                n_iters=sorted({r['params']['n_iters'] for r in ok}),
+                diverged=sum(1 for r in recs if r and r['metrics'].get('status') == 'diverged'),
+                missing=sum(1 for r in recs if r is None),
+                best_seen_mean=float(np.mean([b for b in best if b is not None])) if any(b is not None for b in best) else None,
+                paper=paper, gap=None if mean is None or paper is None else mean - paper)
+    return dict(cells=cells, datasets=list(datasets), seeds=list(seeds),
+                protocol='final held-out log-likelihood (exact mixture density) of 10,000 fresh points (seed + 10000) '
+                         'at the end of training; mean and std (ddof=1) over seeds; best_seen_mean selects on test data')
+
+def table10_markdown(t:dict)->str:
+    "Table 10 as Markdown: our mean ± std (iterations) beside the paper's number."
+    def fmt(c):
+        if c['mean'] is None: return f"missing ({c['missing']} missing, {c['diverged']} diverged)"
+        sd = f" ± {c['std']:.3f}" if c['std'] is not None else ''
+        its = '/'.join(f'{n // 1000}k' if n >= 1000 else str(n) for n in c['n_iters'])
+        flag = '' if c['seeds_done'] == c['seeds_asked'] else f", {c['seeds_done']}/{c['seeds_asked']} seeds"
+        paper = '' if c['paper'] is None else f" | {c['paper']:.2f} ({c['gap']:+.2f})"
+        return f"{c['mean']:.3f}{sd} [{its}{flag}]{paper}"
+    ds = t['datasets']
+    head = '| method | ' + ' | '.join(f'{d} (ours) | {d} (paper, gap)' for d in ds) + ' |'
+    lines = [head, '|' + '---|' * (1 + 2 * len(ds))]
+    for key, label in TABLE10_METHODS.items():
+        row = [fmt(t['cells'][f'{d}/{key}']) for d in ds]
+        row = [r if ' | ' in r else r + ' | ' for r in row]
+        lines.append(f'| {label} | ' + ' | '.join(row) + ' |')
+    return '\n'.join(lines)
+
+def plot_table10_curves(run_root:str|Path='runs', datasets=('moons', 'circles', 'rings'), seeds=(0, 1, 2)):
+    "Held-out log-likelihood against iteration for every Table 10 cell (mean over seeds), paper values dotted."
+    import matplotlib.pyplot as plt
+    root = Path(run_root) / 'table10'
+    fig, axs = plt.subplots(1, len(datasets), figsize=(5 * len(datasets), 3.8), squeeze=False)
+    for ax, ds in zip(axs[0], datasets):
+        for i, (key, label) in enumerate(TABLE10_METHODS.items()):
+            curves = [r['eval_curve'] for s in seeds if (r := _read(root / ds / ('pcd' if key == 'pcd' else key) / f'seed{s}'))]
+            if not curves: continue
+            n = min(len(c) for c in curves)
+            its = [e['iteration'] for e in curves[0][:n]]
+            ll = np.nanmean([[np.nan if e['loglik'] is None else e['loglik'] for e in c[:n]] for c in curves], 0)
+            ax.plot(its, ll, color=f'C{i}', label=label)
+            if (p := PAPER_TABLE10.get(ds, {}).get(key)) is not None: ax.axhline(p, color=f'C{i}', ls=':', lw=1)
+        ax.set_xscale('log'); ax.set_ylim(-5, -2); ax.set_title(ds); ax.set_xlabel('iteration'); ax.set_ylabel('held-out log-likelihood')
+    axs[0][-1].legend(fontsize=8, loc='lower right'); fig.tight_layout()
+    return fig
+
+def plot_figure1(run_root:str|Path='runs', dataset:str='rings', sigmas=(0.01, 0.1, 1.0)):
+    "Figure 1: the data, VERA at increasing lambda and PCD at several sigma (MLP energy), densities normalised on the grid."
+    import matplotlib.pyplot as plt
+    root = Path(run_root) / 'fig1' / dataset
+    panels = [(f'VERA λ = {l:g}', root / method_tag('vera', l)) for l in (0.0, 0.01, 0.1, 1.0)] + \
+             [(f'PCD σ = {s:g}', root / method_tag('pcd', sgld_sigma=s)) for s in sigmas]
+    fig, axs = plt.subplots(1, 1 + len(panels), figsize=(2.3 * (1 + len(panels)), 2.6))
+    _true_density_panel(axs[0], dataset); axs[0].set_title('data')
+    for ax, (title, folder) in zip(axs[1:], panels):
+        r = _read(folder)
+        if r and r['metrics'].get('status') == 'ok' and (folder / 'logp_grid.npy').exists():
+            _density_panel(ax, np.load(folder / 'logp_grid.npy'), title=title)
+        else: ax.text(0.5, 0.5, 'diverged' if r else 'missing', ha='center', transform=ax.transAxes); ax.set_title(title)
+    for a in axs: a.set_xticks([]); a.set_yticks([]); a.set_aspect('equal')
+    fig.tight_layout()
+    return fig
+
+def stability_summary(run_root:str|Path='runs', dataset:str='moons', lrs=(1e-3, 3e-3, 1e-2), seeds=(0, 1, 2), pcd_sigma:float=0.1)->dict:
+    "Per method and learning rate: runs whose loss became non-finite, runs whose final log-likelihood collapsed (below the uniform density on the box)."
+    root, out = Path(run_root) / 'stability' / dataset, {}
+    for key, tag in (('VERA λ = 1', 'vera_lam1'), (f'PCD σ = {pcd_sigma:g}', f'pcd_sig{pcd_sigma:g}')):
+        per_lr = {}
+        for l in lrs:
+            recs = [_read(root / f'{tag}_lr{l:g}' / f'seed{s}') for s in seeds]
+            m = [r['metrics'] if r else None for r in recs]
+            per_lr[f'{l:g}'] = dict(loglik=[x.get('loglik') if x else None for x in m],
+                                    diverged=sum(1 for x in m if x and x.get('status') == 'diverged'),
+                                    collapsed=sum(1 for x in m if x and x.get('status') == 'ok' and (x.get('loglik') is None or x['loglik'] < COLLAPSE_LOGLIK)),
+                                    missing=sum(1 for x in m if x is None))
+        out[key] = dict(per_lr=per_lr, runs=len(lrs) * len(seeds), diverged=sum(v['diverged'] for v in per_lr.values()),
+                        collapsed=sum(v['collapsed'] for v in per_lr.values()), missing=sum(v['missing'] for v in per_lr.values()))
+    return out
+
+def plot_stability(summary:dict):
+    "Final held-out log-likelihood of each run against the learning rate; x marks a diverged run."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for i, (method, d) in enumerate(summary.items()):
+        for j, (l, v) in enumerate(d['per_lr'].items()):
+            for s, ll in enumerate(v['loglik']):
+                x = j + (i - 0.5) * 0.3 + (s - 1) * 0.05
+                if ll is None: ax.plot(x, -6.8, 'x', color=f'C{i}', ms=8)
+                else: ax.plot(x, max(ll, -6.8), 'o', color=f'C{i}')
+        ax.plot([], [], 'o', color=f'C{i}', label=f"{method}: {d['diverged']} diverged, {d['collapsed']} collapsed of {d['runs']}")
+    ax.axhline(COLLAPSE_LOGLIK, color='gray', ls='--', lw=1, label='uniform on the box (collapse threshold)')
+    ax.set_xticks(range(len(d['per_lr']))); ax.set_xticklabels([f'lr {l}' for l in d['per_lr']])
+    ax.set_ylim(-7, -2); ax.set_ylabel('final held-out log-likelihood'); ax.legend(fontsize=7, loc='lower left'); fig.tight_layout()
+    return fig
+
+def toy_explorer(run_root:str|Path='runs', seed:int=0):
+    "An ipywidgets control: pick the dataset and the method (VERA's lambda, PCD, ML) and see the learned mixture density of the saved Table 10 run."
+    import ipywidgets as w, matplotlib.pyplot as plt
+    root = Path(run_root) / 'table10'
+    def show(dataset, method):
+        folder = root / dataset / method / f'seed{seed}'
+        fig, axs = plt.subplots(1, 2, figsize=(7, 3.4))
+        _true_density_panel(axs[0], dataset)
+        r = _read(folder)
+        if r and (folder / 'logp_grid.npy').exists():
+            _density_panel(axs[1], np.load(folder / 'logp_grid.npy'), title=f"{TABLE10_METHODS[method]}: {r['metrics']['loglik']:.3f}")
+        else: axs[1].text(0.5, 0.5, 'no saved run', ha='center', transform=axs[1].transAxes)
+        for a in axs: a.set_xticks([]); a.set_yticks([])
+        plt.show()
+    opts = [(v, k) for k, v in TABLE10_METHODS.items()]
+    return w.interactive(show, dataset=w.Dropdown(options=['moons', 'circles', 'rings'], description='dataset'),
+                         method=w.SelectionSlider(options=opts, value='vera_lam1', description='method'))
+
+def plot_lambda_grid(run_root:str|Path='runs', datasets=('moons', 'circles', 'rings'), seed:int=0):
+    "The static counterpart of `toy_explorer`: every dataset (rows) against every Table 10 method (columns)."
+    import matplotlib.pyplot as plt
+    root = Path(run_root) / 'table10'
+    fig, axs = plt.subplots(len(datasets), 1 + len(TABLE10_METHODS), figsize=(2.1 * (1 + len(TABLE10_METHODS)), 2.2 * len(datasets)), squeeze=False)
+    for i, ds in enumerate(datasets):
+        _true_density_panel(axs[i][0], ds)
+        for ax, (key, label) in zip(axs[i][1:], TABLE10_METHODS.items()):
+            folder = root / ds / ('pcd' if key == 'pcd' else key) / f'seed{seed}'
+            if (folder / 'logp_grid.npy').exists(): _density_panel(ax, np.load(folder / 'logp_grid.npy'), title=label if i == 0 else '')
+            else: ax.set_title(label if i == 0 else ''); ax.text(0.5, 0.5, 'missing', ha='center', transform=ax.transAxes)
+    for a in axs.flat: a.set_xticks([]); a.set_yticks([])
+    for a in axs[:, 0]: a.set_title(a.get_title().replace(': data', ''), fontsize=9)
+    fig.tight_layout()
+    return fig
