@@ -20,3 +20,17 @@ def test_papermill_overrides_toy_notebook(tmp_path):
     assert set(t['cells']) == {f'circles/{m}' for m in ('ml', 'vera_lam0', 'vera_lam0.01', 'vera_lam0.1', 'vera_lam1', 'pcd')}
     assert t['parameters']['paper_iters'] == 12 and all(c['seeds_asked'] == 1 for c in t['cells'].values())
     for f in ('figure1.png', 'stability.png', 'stability.json', 'table10_curves.png', 'table10_densities.png'): assert (res / f).exists(), f
+
+def test_papermill_overrides_ssl_notebook(tmp_path):
+    runs, res = tmp_path / 'runs', tmp_path / 'results'
+    params = dict(datasets=['human'], methods=['supervised', 'vat'], seeds=[1], n_iters=6, lr=3e-4, eval_every=3,
+                  run_root=str(runs), results_dir=str(res))
+    yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
+    r = subprocess.run([sys.executable, '-m', 'papermill', str(ROOT / 'nbs' / '09_ssl.ipynb'), str(tmp_path / 'out.ipynb'),
+                        '-y', yaml, '--cwd', str(ROOT / 'nbs')], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    rec = json.loads((runs / 'human' / 'vat' / 'seed1' / 'metrics.json').read_text())
+    assert rec['params']['n_iters'] == 6 and rec['params']['lr'] == 3e-4 and rec['seed'] == 1
+    assert [e['iteration'] for e in rec['eval_curve']] == [3, 6]
+    t = json.loads((res / 'table6.json').read_text())
+    assert set(t['cells']) == {'human/supervised', 'human/vat'} and t['parameters']['n_iters'] == 6
