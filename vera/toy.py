@@ -340,10 +340,15 @@ def toy_plan(experiment:str, # 'table10', 'fig1' or 'stability'
              lr:float=1e-3, pcd_sigma:float=0.1, # table10 and fig1
              fig1_dataset:str='rings', fig1_iters:int=100_000, fig1_sigmas=(0.01, 0.1, 1.0),
              stab_dataset:str='moons', stab_iters:int=100_000, stab_lrs=(1e-3, 3e-3, 1e-2),
-             eval_every:int=1000)->list:
+             eval_every:int=1000,
+             methods=tuple(TABLE10_METHODS))->list: # table10: the methods (keys of TABLE10_METHODS) to run
     "The runs of one experiment: a list of `run_toy` keyword arguments."
     root, plan = Path(run_root) / experiment, []
-    def add(sub, **kw): plan.append(dict(out_dir=str(root / sub), eval_every=min(eval_every, kw['n_iters']), **kw))
+    bad = [m for m in methods if m not in TABLE10_METHODS]
+    if bad: raise ValueError(f"unknown Table 10 methods {bad}; choose from {list(TABLE10_METHODS)}")
+    def add(sub, **kw):
+        if experiment != 'table10' or sub.split('/')[1] in methods:
+            plan.append(dict(out_dir=str(root / sub), eval_every=min(eval_every, kw['n_iters']), **kw))
     if experiment == 'table10':
         for ds in datasets:
             for s in seeds:
