@@ -1,0 +1,44 @@
+"""vera-reproduce: clear errors before anything runs, and a killed batch resumes with only the missing cells."""
+import json, os, signal, subprocess, sys, time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+def test_bad_table_name_is_refused(tmp_path):
+    r = subprocess.run([str(BIN / 'vera-reproduce'), 'table99', '--out', str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 2 and "unknown table 'table99'" in r.stderr and 'table10' in r.stderr
+    assert not any(tmp_path.iterdir())
+
+def test_dry_run_lists_cells(tmp_path):
+    r = subprocess.run([str(BIN / 'vera-reproduce'), 'table6', '--preset', 'paper', '--dry-run', '--out', str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith('30 to run, 0 done'), r.stdout + r.stderr
+    assert not any(tmp_path.iterdir())
+
+def _done(out):
+    return {p.parent.name: p.stat().st_mtime_ns for p in (out / 'table10' / 'smoke').glob('*/metrics.json')}
+
+def test_killed_batch_resumes_with_only_the_missing_cells(tmp_path):
+    out = tmp_path / 'runs'
+    cmd = [str(BIN / 'vera-reproduce'), 'table10', '--preset', 'smoke', '--out', str(out), '--jobs', '1', '--only', 'seed1']
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    t0 = time.time()
+    while not _done(out) and time.time() - t0 < 600: time.sleep(0.5)
+    os.killpg(p.pid, signal.SIGKILL); p.wait()
+    first = _done(out)
+    assert len(first) == 1, first                       # killed mid-batch: one of the two cells done
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    after = _done(out)
+    assert len(after) == 2 and all(after[k] == v for k, v in first.items())   # the done cell was not run again
+    t = json.loads((out / 'table10' / 'smoke' / 'table.json').read_text())
+    assert all(c['values'] and c['missing_seeds'] == [0] for c in t['cells'].values())   # seed 0 was not asked for: marked missing
+    assert 'paper -2.32' in t['markdown'] and '[1/2 seeds missing]' in t['markdown']
+
+def test_smoke_of_figure1_and_table6(tmp_path):
+    for table in ('figure1', 'table6'):
+        r = subprocess.run([str(BIN / 'vera-reproduce'), table, '--preset', 'smoke', '--out', str(tmp_path), '--jobs', '2'],
+                           capture_output=True, text=True, timeout=900)
+        assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+        t = json.loads((tmp_path / table / 'smoke' / 'table.json').read_text())
+        assert all(c['mean'] is not None for c in t['cells'].values()), t['markdown']
+    assert (tmp_path / 'figure1' / 'smoke' / 'all' / 'results' / 'figure1.png').exists()
