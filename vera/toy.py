@@ -437,21 +437,21 @@ def table10(run_root:str|Path='runs', datasets=('moons', 'circles', 'rings'), se
                          'at the end of training; mean and std (ddof=1) over seeds; best_seen_mean selects on test data')
 
 def table10_markdown(t:dict)->str:
-    "Table 10 as Markdown: our mean ± std (iterations) beside the paper's number."
-    def fmt(c):
-        if c['mean'] is None: return f"missing ({c['missing']} missing, {c['diverged']} diverged)"
+    "Table 10 as Markdown: per dataset our mean ± std [budget] and the paper's number with our gap to it."
+    def ours(c):
+        if c['mean'] is None: return f"**missing** ({c['missing']} not run, {c['diverged']} diverged)"
         sd = f" ± {c['std']:.3f}" if c['std'] is not None else ''
         its = '/'.join(f'{n // 1000}k' if n >= 1000 else str(n) for n in c['n_iters'])
         flag = '' if c['seeds_done'] == c['seeds_asked'] else f", {c['seeds_done']}/{c['seeds_asked']} seeds"
-        paper = '' if c['paper'] is None else f" | {c['paper']:.2f} ({c['gap']:+.2f})"
-        return f"{c['mean']:.3f}{sd} [{its}{flag}]{paper}"
+        return f"{c['mean']:.3f}{sd} [{its}{flag}]"
+    def paper(c):
+        if c['paper'] is None: return ''
+        return f"{c['paper']:.2f}" + (f" ({c['gap']:+.2f})" if c['gap'] is not None else '')
     ds = t['datasets']
-    head = '| method | ' + ' | '.join(f'{d} (ours) | {d} (paper, gap)' for d in ds) + ' |'
-    lines = [head, '|' + '---|' * (1 + 2 * len(ds))]
+    lines = ['| method | ' + ' | '.join(f'{d} (ours) | {d} (paper, gap)' for d in ds) + ' |', '|' + '---|' * (1 + 2 * len(ds))]
     for key, label in TABLE10_METHODS.items():
-        row = [fmt(t['cells'][f'{d}/{key}']) for d in ds]
-        row = [r if ' | ' in r else r + ' | ' for r in row]
-        lines.append(f'| {label} | ' + ' | '.join(row) + ' |')
+        cells = [t['cells'][f'{d}/{key}'] for d in ds]
+        lines.append(f'| {label} | ' + ' | '.join(f'{ours(c)} | {paper(c)}' for c in cells) + ' |')
     return '\n'.join(lines)
 
 def plot_table10_curves(run_root:str|Path='runs', datasets=('moons', 'circles', 'rings'), seeds=(0, 1, 2)):
