@@ -19,9 +19,13 @@ from .samplers import latent_mala
 from .score import GaussianGenerator
 
 # %% auto #0
-__all__ = ['IMAGE_DATASETS', 'OOD_KINDS', 'WideBlock', 'WideResNet', 'UpBlock', 'SNGANGenerator', 'image_transform',
-           'image_dataset', 'InterpDataset', 'interp_dataset', 'noise_images', 'expected_calibration_error', 'auroc',
-           'ood_scores', 'evaluate_classifier', 'class_conditional_samples', 'bucket_by_class', 'save_grid']
+__all__ = ['IMAGE_DATASETS', 'OOD_KINDS', 'INCEPTION_ENV', 'INCEPTION_URL', 'JEM_METHODS', 'JEM_PRESETS', 'PAPER_JEM',
+           'WideBlock', 'WideResNet', 'UpBlock', 'SNGANGenerator', 'image_transform', 'image_dataset', 'InterpDataset',
+           'interp_dataset', 'noise_images', 'expected_calibration_error', 'auroc', 'ood_scores', 'evaluate_classifier',
+           'class_conditional_samples', 'bucket_by_class', 'save_grid', 'load_image_tensors', 'scale_images',
+           'augment_params', 'crop_flip', 'EpochBatches', 'init_distributed', 'trainer_optimizers', 'sync_trainer',
+           'spawn_gloo', 'check_accel', 'accelerate', 'ood_sets', 'ood_report', 'refine_samples', 'class_grid',
+           'inception_weights_path', 'to_uint8', 'fid_and_is', 'run_jem', 'jem_config', 'vera_jem_cli', 'jem_markdown']
 
 # %% ../nbs/07_jem.ipynb #9ba73e44
 class WideBlock(nn.Module):
@@ -330,3 +334,571 @@ def save_grid(x:torch.Tensor, # (N, C, H, W) images in [-1, 1]
     buf = io.BytesIO()
     save_image(((x.detach().float().cpu() + 1) / 2).clamp(0, 1), buf, nrow=nrow, padding=padding, format='png')
     return atomic_write_bytes(path, buf.getvalue())
+
+# %% ../nbs/07_jem.ipynb #48f2a7ad
+import os, json, time, inspect, argparse, socket
+from .core import seed_everything, write_metrics, in_test, NonFiniteError
+from .vera import VERA, ClassifierTerm, Trainer, fit, load_checkpoint
+from .samplers import PCD, ReplayBuffer, sgld
+
+# %% ../nbs/07_jem.ipynb #c72bb8e8
+def _seed_from(*keys:int)->int:
+    "A 63-bit seed that is a function of the integer `keys` (mixed by NumPy's SeedSequence)."
+    return int(np.random.SeedSequence([int(k) for k in keys]).generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+def load_image_tensors(name:str, # 'cifar10', 'cifar100', 'svhn' or 'mnist'
+                       root:str|Path='../shared/data', train:bool=True, download:bool=False
+                      )->tuple: # (images (N, C, H, W) uint8, labels (N,) int64)
+    "A whole split in memory, read through `image_dataset` (same files, same errors)."
+    ds = image_dataset(name, root, train, download)
+    if name in ('cifar10', 'cifar100'): x, y = torch.as_tensor(ds.data).permute(0, 3, 1, 2), torch.as_tensor(ds.targets)
+    elif name == 'svhn': x, y = torch.as_tensor(ds.data), torch.as_tensor(ds.labels)
+    else: x, y = ds.data.unsqueeze(1), ds.targets
+    return x.contiguous(), y.long()
+
+def scale_images(x:torch.Tensor, dtype=torch.float32)->torch.Tensor:
+    "uint8 pixels -> [-1, 1], the map of `image_transform`."
+    return x.to(dtype) / 127.5 - 1
+
+def augment_params(n:int, pad:int=4, flip:bool=False, generator:torch.Generator|None=None)->tuple: # (rows (n,), cols (n,), flips (n,) bool)
+    "Crop offsets uniform on {0, ..., 2 pad} and horizontal flips with probability 1/2 (if `flip`) for n images."
+    i = torch.randint(0, 2 * pad + 1, (n,), generator=generator)
+    j = torch.randint(0, 2 * pad + 1, (n,), generator=generator)
+    f = torch.rand(n, generator=generator) < 0.5 if flip else torch.zeros(n, dtype=torch.bool)
+    return i, j, f
+
+def crop_flip(x:torch.Tensor, # (B, C, H, W) float images
+              i:torch.Tensor, j:torch.Tensor, f:torch.Tensor, # from `augment_params`
+              pad:int=4)->torch.Tensor:
+    "Reflect-pad by `pad`, cut the H x W window at offset (i, j) of each image, mirror the images with f set."
+    B, C, H, W = x.shape
+    xp = F.pad(x, (pad,) * 4, mode='reflect')
+    rows = (i[:, None] + torch.arange(H))[:, None, :, None]
+    cols = (j[:, None] + torch.arange(W))[:, None, None, :]
+    out = xp[torch.arange(B)[:, None, None, None], torch.arange(C)[None, :, None, None], rows, cols]
+    return torch.where(f[:, None, None, None], out.flip(-1), out)
+
+class EpochBatches:
+    "`data(it)` for `fit`: batch `it` of a seeded per-epoch permutation, augmented, this rank's shard; reseeds torch from (seed, rank, it)."
+    def __init__(self, x:torch.Tensor, # (N, C, H, W) uint8 images
+                 y:torch.Tensor, # (N,) labels
+                 batch_size:int, # B, the global batch (all ranks together)
+                 seed:int=0,
+                 augment:bool=False, # reflect-pad 4 + random crop
+                 flip:bool=False, # and random horizontal flips
+                 rank:int=0, world_size:int=1, # this process takes rows [rank B/W, (rank+1) B/W) of each batch
+                 reseed:bool=True, # reseed torch's global generator from (seed, rank, it) on every call
+                 dtype=torch.float32):
+        if len(x) != len(y): raise ValueError(f"{len(x)} images but {len(y)} labels")
+        if not (isinstance(batch_size, int) and batch_size >= 1): raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if batch_size > len(x): raise ValueError(f"batch_size ({batch_size}) exceeds the {len(x)} training examples")
+        if not (isinstance(world_size, int) and world_size >= 1 and isinstance(rank, int) and 0 <= rank < world_size):
+            raise ValueError(f"need 0 <= rank < world_size, got rank={rank!r}, world_size={world_size!r}")
+        if batch_size % world_size: raise ValueError(f"batch_size ({batch_size}) must be divisible by the number of processes ({world_size})")
+        self.x, self.y, self.batch_size, self.seed = x, torch.as_tensor(y).long(), batch_size, int(seed)
+        self.augment, self.flip, self.rank, self.world_size, self.reseed, self.dtype = augment, flip, rank, world_size, reseed, dtype
+        self.iters_per_epoch, self.local = len(x) // batch_size, batch_size // world_size
+        self._epoch, self._perm = None, None
+
+    def permutation(self, epoch:int)->torch.Tensor:
+        if epoch != self._epoch:
+            g = torch.Generator().manual_seed(_seed_from(self.seed, 0, epoch))
+            self._perm, self._epoch = torch.randperm(len(self.x), generator=g), epoch
+        return self._perm
+
+    def indices(self, it:int)->torch.Tensor:
+        "Indices of the global batch of iteration `it` (all ranks)."
+        e, k = divmod(int(it), self.iters_per_epoch)
+        return self.permutation(e)[k * self.batch_size:(k + 1) * self.batch_size]
+
+    def __call__(self, it:int)->tuple: # (images (B/W, C, H, W) in [-1, 1], labels (B/W,))
+        lo, hi = self.rank * self.local, (self.rank + 1) * self.local
+        idx = self.indices(it)[lo:hi]
+        x = scale_images(self.x[idx], self.dtype)
+        if self.augment:
+            i, j, f = augment_params(self.batch_size, 4, self.flip, torch.Generator().manual_seed(_seed_from(self.seed, 1, it)))
+            x = crop_flip(x, i[lo:hi], j[lo:hi], f[lo:hi])
+        if self.reseed: torch.manual_seed(_seed_from(self.seed, 2, self.rank, it))
+        return x, self.y[idx]
+
+# %% ../nbs/07_jem.ipynb #5f778559
+def init_distributed(device=None)->tuple: # (rank, world_size, device)
+    "This process's rank, the world size and its device; joins the process group torchrun describes when WORLD_SIZE > 1 (NCCL on GPUs, gloo on CPUs)."
+    import torch.distributed as dist
+    ready = dist.is_available() and dist.is_initialized()
+    world = dist.get_world_size() if ready else int(os.environ.get('WORLD_SIZE', '1'))
+    dev = get_device(device)
+    if world == 1: return 0, 1, dev
+    if not dist.is_available(): raise RuntimeError("WORLD_SIZE > 1 but this torch build has no torch.distributed")
+    rank = dist.get_rank() if ready else int(os.environ.get('RANK', '0'))
+    if dev.type == 'cuda':
+        dev = torch.device('cuda', int(os.environ.get('LOCAL_RANK', rank % torch.cuda.device_count())))
+        torch.cuda.set_device(dev)
+    if not ready: dist.init_process_group('nccl' if dev.type == 'cuda' else 'gloo')
+    return dist.get_rank(), dist.get_world_size(), dev
+
+def trainer_optimizers(trainer:Trainer)->list:
+    "Every optimiser a trainer steps: its registered ones and the score estimator's eta optimiser."
+    opts = list(trainer._opts.values())
+    est = getattr(trainer, 'estimator', None)
+    if est is not None and isinstance(getattr(est, 'opt', None), torch.optim.Optimizer): opts.append(est.opt)
+    return opts
+
+def sync_trainer(trainer:Trainer)->list: # hook handles (.remove() undoes)
+    "Data parallelism for a trainer: broadcast rank 0's modules, then average every optimiser's gradients over the ranks before each step."
+    import torch.distributed as dist
+    world = dist.get_world_size()
+    with torch.no_grad():
+        for m in trainer._modules.values():
+            for t in [*m.parameters(), *m.buffers()]: dist.broadcast(t.data, 0)
+    def average_grads(opt, args, kwargs):
+        grads = [p.grad for grp in opt.param_groups for p in grp['params'] if p.grad is not None]
+        for dtype in sorted({g.dtype for g in grads}, key=str):
+            gs = [g for g in grads if g.dtype == dtype]
+            flat = torch.cat([g.reshape(-1) for g in gs])
+            dist.all_reduce(flat); flat.div_(world)
+            o = 0
+            for g_ in gs: g_.copy_(flat[o:o + g_.numel()].view_as(g_)); o += g_.numel()
+    return [o.register_step_pre_hook(average_grads) for o in trainer_optimizers(trainer)]
+
+def _free_port()->int:
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+def _gloo_entry(rank, fn, world, port, args):
+    import torch.distributed as dist
+    torch.set_num_threads(1)
+    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=world)
+    try: fn(rank, world, *args)
+    finally: dist.destroy_process_group()
+
+def spawn_gloo(fn, # fn(rank, world_size, *args), importable (pickled by reference)
+               world_size:int, *args):
+    "Run `fn` in `world_size` fresh single-threaded CPU processes joined by a gloo process group (tests of the distributed path)."
+    import importlib, torch.multiprocessing as mp
+    if getattr(fn, '__module__', '__main__') == '__main__':
+        raise ValueError("spawn_gloo needs a function the child processes can import from a module; this one lives in __main__")
+    entry = importlib.import_module('vera.jem')._gloo_entry        # the module's, also when this runs in the notebook
+    mp.start_processes(entry, args=(fn, world_size, _free_port(), args), nprocs=world_size, start_method='spawn', join=True)
+
+# %% ../nbs/07_jem.ipynb #92b1e435
+class _ConstImage(nn.Module):
+    "A generator mean that ignores z: one learned image."
+    def __init__(self, shape): super().__init__(); self.img = nn.Parameter(torch.rand(*shape) * 2 - 1)
+    def forward(self, z): return self.img.expand(len(z), *self.img.shape)
+
+def _sync_check_setup(kind:str):
+    "Trainer and data of the data-parallel check: 'pcd_exact', 'vera_exact' or 'vera'."
+    torch.manual_seed(0)
+    g = torch.Generator().manual_seed(1)
+    x, y = torch.randint(0, 256, (32, 1, 8, 8), dtype=torch.uint8, generator=g), torch.randint(0, 10, (32,), generator=g)
+    common = dict(lr=1e-3, pg_control=0.1, extra_terms=[ClassifierTerm(1.0)], device='cpu')
+    if kind == 'pcd_exact':
+        buf = ReplayBuffer((1, 8, 8), size=1, reinit_prob=0.0, dtype=torch.float64)
+        return PCD(WideResNet(10, 1, in_channels=1).double(), buffer=buf, n_steps=2, step_size=1.0, noise=0.0, **common), x, y, torch.float64
+    if kind == 'vera_exact':
+        gen = GaussianGenerator(_ConstImage((1, 8, 8)), 2, init_sigma=1e-30, min_sigma=1e-30, max_sigma=1e-29, learn_sigma=False).double()
+        return VERA(WideResNet(10, 1, in_channels=1).double(), gen, ent_weight=0.0, glr=1e-3, **common), x, y, torch.float64
+    return VERA(WideResNet(10, 1, in_channels=1, dropout=0.3), SNGANGenerator(4, 8, 1, 8), noise_dim=4, ent_weight=1e-2,
+                num_samples=4, glr=2e-3, post_lr=1e-3, **common), x, y, torch.float32
+
+def _sync_check_run(kind:str, rank:int=0, world:int=1, sync:bool=True, n_iters:int=3)->dict:
+    tr, x, y, dtype = _sync_check_setup(kind)
+    if sync and world > 1: sync_trainer(tr)
+    fit(tr, EpochBatches(x, y, 8, seed=0, rank=rank, world_size=world, dtype=dtype), n_iters, show_progress=False)
+    return {f'{m}.{k}': p.detach().clone() for m, mod in tr._modules.items() for k, p in mod.named_parameters()}
+
+def _sync_check_worker(rank:int, world:int, out:str):
+    res = {k: _sync_check_run(k, rank, world) for k in ('pcd_exact', 'vera_exact', 'vera')}
+    res['vera_unsynced'] = _sync_check_run('vera', rank, world, sync=False)
+    torch.save(res, Path(out) / f'rank{rank}.pt')
+
+# %% ../nbs/07_jem.ipynb #5c284804
+def _autocast_forward(m:nn.Module)->nn.Module:
+    "Run m's forward under bfloat16 autocast (CUDA) and return float32."
+    fwd = m.forward
+    def forward(*args, **kwargs):
+        with torch.autocast('cuda', dtype=torch.bfloat16): out = fwd(*args, **kwargs)
+        return out.float()
+    m.forward = forward
+    return m
+
+def check_accel(device, amp_bf16:bool=False, compile:bool=False):
+    "Refuse the GPU-only options on another device."
+    on = [n for n, v in (('amp_bf16', amp_bf16), ('compile', compile)) if v]
+    if on and torch.device(device).type != 'cuda':
+        raise ValueError(f"{' and '.join(on)} need{'s' if len(on) == 1 else ''} a CUDA device (bfloat16 autocast and torch.compile "
+                         f"are run_jem's GPU options); the device here is {torch.device(device)}")
+
+def accelerate(trainer:Trainer, amp_bf16:bool=False, compile:bool=False)->list: # names of the compiled networks
+    "bfloat16 autocast around the energy's and the generator's forward passes, and torch.compile where no double backward is needed."
+    check_accel(trainer.device, amp_bf16, compile)
+    nets = {'ebm': trainer.ebm, **({'gen': trainer.gen.net} if hasattr(trainer, 'gen') else {})}
+    if amp_bf16:
+        for m in nets.values(): _autocast_forward(m)
+    compiled = []
+    if compile:
+        for name, m in nets.items():
+            if name == 'ebm' and trainer.pg_control > 0: continue   # the gradient penalty needs a double backward
+            m.compile(); compiled.append(name)
+    return compiled
+
+# %% ../nbs/07_jem.ipynb #d7900381
+def _tensor_batches(x:torch.Tensor, y:torch.Tensor, batch_size:int=500):
+    "(images in [-1, 1], labels) batches from uint8 tensors."
+    for i in range(0, len(x), batch_size): yield scale_images(x[i:i + batch_size]), y[i:i + batch_size]
+
+def ood_sets(dataset:str, # the in-distribution dataset
+             x_test:torch.Tensor, # (N, C, H, W) its test images in [-1, 1]; the interp set is built from them
+             root:str|Path='../shared/data',
+             n:int=10_000, # images per set (at most)
+             seed:int=0)->tuple: # ({name: images in [-1, 1]}, {name: why it is missing})
+    "Table 5's OOD sets for `dataset`: other datasets' test splits of the same shape, `{dataset}_interp`, uniform noise, constant images."
+    if dataset not in IMAGE_DATASETS: raise ValueError(f"unknown image dataset {dataset!r}; choose one of {sorted(IMAGE_DATASETS)}")
+    spec = IMAGE_DATASETS[dataset]
+    shape = (spec['channels'], spec['size'], spec['size'])
+    sets, skipped = {}, {}
+    for other, s in IMAGE_DATASETS.items():
+        if other == dataset or (s['channels'], s['size']) != shape[:2]: continue
+        try: sets[other] = scale_images(load_image_tensors(other, root, train=False)[0][:n])
+        except FileNotFoundError as e: skipped[other] = str(e)
+    xt = x_test[:n]
+    partner = torch.as_tensor(InterpDataset(torch.utils.data.TensorDataset(xt), seed).partner)
+    sets[f'{dataset}_interp'] = (xt + xt[partner]) / 2
+    for kind in ('uniform', 'constant'): sets[kind] = noise_images(len(xt), shape, kind, seed)
+    return sets, skipped
+
+def ood_report(net:nn.Module, # images -> logits
+               x_in:torch.Tensor, # in-distribution test images
+               sets:dict, # {name: OOD images}
+               kinds=OOD_KINDS, batch_size:int=256)->dict: # {set: {score kind: AUROC}}
+    "AUROC of every OOD score kind for every OOD set against the in-distribution images."
+    s_in = {k: ood_scores(net, x_in, k, batch_size) for k in kinds}
+    return {name: {k: auroc(s_in[k], ood_scores(net, x, k, batch_size)) for k in kinds} for name, x in sets.items()}
+
+def refine_samples(net:nn.Module, # the energy: images -> logits (f = logsumexp)
+                   gen:GaussianGenerator, n:int, # number of samples
+                   chunk:int=1000, # chains run together
+                   n_steps:int=100, burn_in:int=50, step_size:float=1e-2, target_accept:float=0.57
+                  )->tuple: # (starts (n, ...), refined (n, ...), stats), on the CPU
+    "n generator samples refined by latent MALA (chunk by chunk), with the chains' starting points g(z) + sigma eps."
+    if not (isinstance(chunk, int) and chunk >= 1): raise ValueError(f"chunk must be a positive integer, got {chunk!r}")
+    starts, ends, st_all = [], [], []
+    dev = gen.log_sigma.device
+    for lo in range(0, n, chunk):
+        m = min(chunk, n - lo)
+        with torch.random.fork_rng(devices=[dev] if dev.type == 'cuda' else []), torch.no_grad(), _eval_mode(gen):
+            z = gen.prior_sample(m); mu = gen.mean(z)                 # the draws latent_mala makes next
+            starts.append((mu + gen.sigma * torch.randn_like(mu)).cpu())
+        x, st = latent_mala(net, gen, m, n_steps, burn_in, step_size, target_accept)
+        ends.append(x.cpu()); st_all.append((m, st))
+        step_size = st['step_size']
+    mean = lambda k: sum(m * s[k] for m, s in st_all) / n
+    stats = dict(accept_prob=mean('accept_prob'), accept_rate=mean('accept_rate'), f_start=mean('f_start'), f_end=mean('f_end'),
+                 step_size=st_all[-1][1]['step_size'], n_steps=n_steps, burn_in=burn_in)
+    return torch.cat(starts), torch.cat(ends), stats
+
+def class_grid(groups:list, # per class: (n_c, C, H, W) samples
+               per_class:int)->torch.Tensor: # (len(groups) * per_class, C, H, W), one row per class
+    "The first `per_class` samples of each group, one group per row; short rows padded with black (-1) images."
+    shape = next(g.shape[1:] for g in groups if len(g)) if any(len(g) for g in groups) else None
+    if shape is None: raise ValueError("every group is empty")
+    rows = [torch.cat([g[:per_class].cpu(), -torch.ones(max(0, per_class - len(g)), *shape)]) for g in groups]
+    return torch.cat(rows)
+
+# %% ../nbs/07_jem.ipynb #72c9e95e
+INCEPTION_ENV = 'VERA_INCEPTION_WEIGHTS'
+INCEPTION_URL = 'https://github.com/toshas/torch-fidelity/releases/download/v0.2.0/weights-inception-2015-12-05-6726825d.pth'
+
+def inception_weights_path(path:str|Path|None=None)->Path:
+    "The local InceptionV3 weights for FID/IS: `path`, else $VERA_INCEPTION_WEIGHTS; a FileNotFoundError saying how to get them otherwise."
+    how = (f"FID and IS need torch-fidelity's InceptionV3 weights ({INCEPTION_URL.rsplit('/', 1)[1]}, 92 MB, from {INCEPTION_URL}). "
+           f"Download the file where there is internet access and pass its path as inception_weights (--inception-weights) "
+           f"or in the environment variable {INCEPTION_ENV}; or run with fid=False to skip FID and IS.")
+    p = path if path is not None else os.environ.get(INCEPTION_ENV)
+    if not p: raise FileNotFoundError(f"no Inception weights given. {how}")
+    p = Path(p).expanduser()
+    if not p.is_file(): raise FileNotFoundError(f"no Inception weights at {p}. {how}")
+    return p
+
+def _torch_fidelity():
+    try: import torch_fidelity
+    except ImportError: raise ImportError("FID and IS need torch-fidelity: pip install torch-fidelity, or run with fid=False") from None
+    return torch_fidelity
+
+def to_uint8(x:torch.Tensor)->torch.Tensor:
+    "Images in [-1, 1] -> uint8 pixels."
+    return ((x.detach().float().cpu().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
+
+class _Uint8Images(torch.utils.data.Dataset):
+    def __init__(self, x): self.x = x if x.dtype == torch.uint8 else to_uint8(x)
+    def __len__(self): return len(self.x)
+    def __getitem__(self, i): return self.x[i]
+
+def fid_and_is(samples:torch.Tensor, # (N, 3, H, W) in [-1, 1] (or uint8)
+               real:torch.Tensor, # (M, 3, H, W) uint8 (or in [-1, 1]): the reference images (training split)
+               weights:str|Path|None=None, # InceptionV3 weights (see `inception_weights_path`)
+               device=None, batch_size:int=200, isc_splits:int=10, verbose:bool=False)->dict: # fid, is_mean, is_std
+    "FID of `samples` against `real` and their Inception Score, computed by torch-fidelity."
+    tf = _torch_fidelity()
+    w = inception_weights_path(weights)
+    for name, t in (('samples', samples), ('real', real)):
+        if t.dim() != 4 or t.shape[1] != 3: raise ValueError(f"FID/IS need 3-channel images (N, 3, H, W); {name} have shape {tuple(t.shape)}")
+    m = tf.calculate_metrics(input1=_Uint8Images(samples), input2=_Uint8Images(real), fid=True, isc=True, isc_splits=isc_splits,
+                             feature_extractor_weights_path=str(w), cuda=get_device(device).type == 'cuda', batch_size=batch_size,
+                             cache=False, datasets_download=False, save_cpu_ram=True, verbose=verbose)   # save_cpu_ram: no loader workers
+    return dict(fid=float(m['frechet_inception_distance']), is_mean=float(m['inception_score_mean']),
+                is_std=float(m['inception_score_std']), n_samples=len(samples), n_real=len(real))
+
+# %% ../nbs/07_jem.ipynb #11aa2302
+JEM_METHODS = ('vera', 'pcd')
+_NOT_HYPER = ('root', 'out_dir', 'inception_weights', 'ckpt_minutes', 'ckpt_every', 'device', 'resume', 'show_progress')
+
+def _check_jem_args(p:dict):
+    "Validate run_jem's arguments (before anything is read or written)."
+    if p['dataset'] not in IMAGE_DATASETS: raise ValueError(f"unknown dataset {p['dataset']!r}; choose one of {sorted(IMAGE_DATASETS)}")
+    if p['method'] not in JEM_METHODS: raise ValueError(f"unknown method {p['method']!r}; choose one of {JEM_METHODS}")
+    def is_int(v): return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+    for k in ('widen', 'gen_feats', 'noise_dim', 'num_samples', 'batch_size', 'epochs', 'n_steps', 'buffer_size', 'n_ood',
+              'n_samples', 'mala_chunk', 'n_per_class'):
+        if not (is_int(p[k]) and p[k] >= 1): raise ValueError(f"{k} must be a positive integer, got {p[k]!r}")
+    for k in ('warmup_iters', 'mala_steps', 'mala_burn_in', 'ckpt_every'):
+        if not (is_int(p[k]) and p[k] >= 0): raise ValueError(f"{k} must be an integer >= 0, got {p[k]!r}")
+    for k in ('n_iters', 'eval_every', 'n_eval', 'n_test'):
+        if p[k] is not None and not (is_int(p[k]) and p[k] >= 1): raise ValueError(f"{k} must be None or a positive integer, got {p[k]!r}")
+    for k in ('lr', 'glr', 'post_lr', 'sgld_lr', 'mala_step_size'):
+        if not (isinstance(p[k], (int, float)) and math.isfinite(p[k]) and p[k] > 0): raise ValueError(f"{k} must be a positive number, got {p[k]!r}")
+    for k in ('clf_weight', 'ent_weight', 'pg_control', 'sgld_std'):
+        if not (isinstance(p[k], (int, float)) and math.isfinite(p[k]) and p[k] >= 0): raise ValueError(f"{k} must be a number >= 0, got {p[k]!r}")
+    if not 0 <= p['reinit_freq'] <= 1: raise ValueError(f"reinit_freq must lie in [0, 1], got {p['reinit_freq']!r}")
+    if not 0 <= p['dropout'] < 1: raise ValueError(f"dropout must lie in [0, 1), got {p['dropout']!r}")
+    if not 0 < p['decay_rate'] <= 1: raise ValueError(f"decay_rate must lie in (0, 1], got {p['decay_rate']!r}")
+    bad = [e for e in p['decay_epochs'] if not (is_int(e) and 0 < e < p['epochs'])]
+    if bad: raise ValueError(f"decay_epochs must be epochs within the run (0 < e < epochs = {p['epochs']}), got {bad}")
+    if p['ckpt_minutes'] is not None and not p['ckpt_minutes'] > 0: raise ValueError(f"ckpt_minutes must be positive or None, got {p['ckpt_minutes']!r}")
+    if not (isinstance(p['depth'], int) and p['depth'] >= 10 and (p['depth'] - 4) % 6 == 0):
+        raise ValueError(f"depth must be 6n + 4 with n >= 1 (10, 16, 22, 28, ...), got {p['depth']!r}")
+
+def _finished_run(out:Path, params:dict)->dict|None:
+    "The metrics of a run in `out` written with the same hyperparameters, else None."
+    try: rec = json.loads((out / 'metrics.json').read_text())
+    except (OSError, ValueError): return None
+    def hyper(d): return {k: v for k, v in d.items() if k not in _NOT_HYPER}
+    return rec.get('metrics') if hyper(rec.get('params', {})) == hyper(json.loads(json.dumps(params))) else None
+
+def _pcd_samples(tr:PCD, n:int, chunk:int)->tuple:
+    "n PCD samples: replay-buffer starts and their chains after the training number of SGLD steps (the buffer is not changed)."
+    starts, ends = [], []
+    for lo in range(0, n, chunk):
+        x0 = tr.buffer.sample(min(chunk, n - lo))[0]
+        starts.append(x0.cpu()); ends.append(tr._chains(x0, tr.n_steps).cpu())
+    return torch.cat(starts), torch.cat(ends), dict(n_steps=tr.n_steps)
+
+def _pcd_conditional(tr:PCD, classes, n:int)->torch.Tensor:
+    "SGLD on the logit f(x)[y] from fresh uniform starts, for each class (JEM's conditional sampling)."
+    out = []
+    with _eval_mode(tr.ebm):
+        for c in classes:
+            out.append(sgld(lambda x, c=c: tr.ebm(x)[:, c], tr.buffer.fresh(n), tr.n_steps, tr.step_size, tr.noise).cpu())
+    return torch.cat(out)
+
+def _plot_curve(out:Path, curve:list):
+    import matplotlib; import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    ax.plot([e['iteration'] for e in curve], [100 * e['test_acc'] for e in curve], 'o-', ms=2)
+    ax.set_xlabel('iteration'); ax.set_ylabel('test accuracy (%)'); fig.tight_layout(); fig.savefig(out / 'curve.png', dpi=90); plt.close(fig)
+
+def run_jem(dataset:str='cifar10', # 'cifar10', 'cifar100', 'svhn' or 'mnist'
+            method:str='vera', # 'vera' (VERA) or 'pcd' (JEM: SGLD from a replay buffer)
+            seed:int=0,
+            depth:int=28, widen:int=10, dropout:float=0.3, # Wide-ResNet energy
+            gen_feats:int=256, noise_dim:int=128, # SNGAN generator (VERA)
+            clf_weight:float=100.0, # alpha, weight of the cross-entropy
+            ent_weight:float=1e-4, # lambda, weight of the entropy gradient (VERA)
+            pg_control:float=0.1, # gamma, gradient-penalty weight
+            num_samples:int=20, # k, importance samples (VERA)
+            lr:float=3e-5, glr:float=6e-5, post_lr:float=3e-5, # energy, generator and posterior learning rates
+            batch_size:int=40, # global batch (split over processes under torchrun)
+            epochs:int=200,
+            n_iters:int|None=None, # None: epochs x iterations per epoch
+            warmup_iters:int=2500, decay_epochs:Sequence[int]=(150, 175), decay_rate:float=0.3, # learning-rate schedule
+            n_steps:int=20, sgld_lr:float=1.0, sgld_std:float=0.01, buffer_size:int=10_000, reinit_freq:float=0.05, # PCD
+            eval_every:int|None=None, # iterations between test evaluations (None: once per epoch)
+            n_eval:int|None=None, # test images of the periodic evaluation (None: all)
+            n_test:int|None=None, # test images of the final evaluation (None: all)
+            n_ood:int=10_000, # images per OOD set and of the test set they are compared with
+            n_samples:int=12_800, # refined samples for FID/IS and the bucketed grid
+            mala_steps:int=100, mala_burn_in:int=50, mala_step_size:float=1e-2, mala_chunk:int=500, # latent MALA (chains per chunk)
+            n_per_class:int=10, # samples per class in the grids
+            fid:bool=True, # FID and IS of the refined samples (3-channel datasets only)
+            amp_bf16:bool=False, # bfloat16 autocast of the forward passes (GPU only)
+            compile:bool=False, # torch.compile of the networks that allow it (GPU only)
+            root:str|Path='../shared/data', # data root (relative: from the project root)
+            out_dir:str|Path='runs/jem', # run folder
+            inception_weights:str|Path|None=None, # InceptionV3 weights for FID/IS (default: $VERA_INCEPTION_WEIGHTS)
+            ckpt_minutes:float|None=10.0, ckpt_every:int=0, # checkpoint every this many minutes / iterations (0: off)
+            device=None, resume:bool=True, show_progress:bool|None=None)->dict|None: # the metrics (None on ranks > 0)
+    "Train JEM with VERA (or PCD), evaluate it (Tables 3-5) and write metrics.json, grids and checkpoint.pt into `out_dir`."
+    t0 = time.time()
+    params = {k: (list(v) if isinstance(v, tuple) else str(v) if isinstance(v, (Path, torch.device)) else v) for k, v in locals().items() if k != 't0'}
+    _check_jem_args(params)
+    import torch.distributed as dist
+    joined = int(os.environ.get('WORLD_SIZE', '1')) > 1 and not (dist.is_available() and dist.is_initialized())
+    rank, world, dev = init_distributed(device)
+    try:
+        check_accel(dev, amp_bf16, compile)
+        out, spec = Path(out_dir), IMAGE_DATASETS[dataset]
+        if resume and (done := _finished_run(out, params)) is not None: return done if rank == 0 else None
+        x_tr, y_tr = load_image_tensors(dataset, root, train=True)
+        x_te, y_te = load_image_tensors(dataset, root, train=False)
+        want_fid = fid and spec['channels'] == 3 and rank == 0
+        if want_fid: _torch_fidelity(); weights = inception_weights_path(inception_weights)
+        data = EpochBatches(x_tr, y_tr, batch_size, seed, augment=True, flip=spec['flip'], rank=rank, world_size=world)
+        ipe = data.iters_per_epoch
+        total = epochs * ipe if n_iters is None else n_iters
+        C, S, K = spec['channels'], spec['size'], spec['classes']
+        seed_everything(seed)
+        ebm, terms = WideResNet(depth, widen, K, C, dropout), [ClassifierTerm(clf_weight)]
+        sched = dict(warmup_iters=warmup_iters, decay_at=[e * ipe for e in decay_epochs], decay_rate=decay_rate)
+        if method == 'vera':
+            g = SNGANGenerator(noise_dim, gen_feats, C, S)
+            if world > 1 and dev.type == 'cuda': g = nn.SyncBatchNorm.convert_sync_batchnorm(g)
+            tr = VERA(ebm, g, noise_dim=noise_dim, ent_weight=ent_weight, pg_control=pg_control, num_samples=num_samples,
+                      lr=lr, glr=glr, post_lr=post_lr, extra_terms=terms, device=dev, **sched)
+        else:
+            tr = PCD(ebm, (C, S, S), n_steps=n_steps, step_size=sgld_lr, noise=sgld_std, buffer_size=buffer_size,
+                     reinit_prob=reinit_freq, lr=lr, pg_control=pg_control, extra_terms=terms, device=dev, **sched)
+        compiled = accelerate(tr, amp_bf16, compile)
+        ckpt = out / 'checkpoint.pt'
+        if resume and ckpt.exists():
+            try: load_checkpoint(ckpt, tr)
+            except ValueError as e: raise ValueError(f"{e}. Delete {ckpt} or pass resume=False to start afresh") from None
+        if world > 1: sync_trainer(tr)
+        it0 = tr.iteration
+        def evaluate(t):
+            r = evaluate_classifier(t.ebm, _tensor_batches(x_te[:n_eval], y_te[:n_eval]))
+            return {'test_acc': r['accuracy'], 'test_nll': r['nll']}
+        if rank == 0: out.mkdir(parents=True, exist_ok=True)
+        status, error, t_fit = 'ok', None, time.time()
+        try:
+            hist = fit(tr, data, total, eval_fn=evaluate if rank == 0 else None, eval_every=eval_every or ipe,
+                       ckpt_path=ckpt if rank == 0 else None, ckpt_every=ckpt_every, ckpt_minutes=ckpt_minutes, resume=resume,
+                       log_every=max(1, total // 1000), show_progress=show_progress if rank == 0 else False, desc=f'JEM {method} {dataset}')
+        except NonFiniteError as e:
+            if rank != 0: raise
+            status, error = 'diverged', str(e)
+            hist = torch.load(ckpt, weights_only=False)['history'] if ckpt.exists() else {'iteration': [], 'stats': {}, 'eval': []}
+        if rank != 0: return None
+        metrics = dict(status=status, error=error, method=method, dataset=dataset, iterations=tr.iteration, epochs=tr.iteration / ipe,
+                       iters_per_epoch=ipe, sec_per_iter=(time.time() - t_fit) / max(1, tr.iteration - it0), world_size=world,
+                       compiled=compiled)
+        files = ['checkpoint.pt']
+        if status == 'ok':
+            tr.train(False)
+            seed_everything(seed + 1)
+            net = tr.ebm
+            ev = evaluate_classifier(net, _tensor_batches(x_te[:n_test], y_te[:n_test]))
+            metrics.update(test_acc=ev['accuracy'], test_ece=ev['ece'], test_nll=ev['nll'], n_test=ev['n'])
+            x_in = scale_images(x_te[:n_ood])
+            sets, skipped = ood_sets(dataset, x_in, root, n_ood, seed)
+            metrics.update(ood_auroc=ood_report(net, x_in, sets), ood_skipped=skipped, ood_n=len(x_in))
+            del sets
+            classes = list(range(min(K, 10)))
+            if method == 'vera':
+                x_start, x_ref, mstats = refine_samples(net, tr.gen, n_samples, mala_chunk, mala_steps, mala_burn_in, mala_step_size)
+                x_cond = class_conditional_samples(net, tr.gen, classes, n_per_class, mala_steps, mala_burn_in, mstats['step_size'])[0]
+                metrics.update(mala=mstats, sigma=float(tr.gen.sigma.detach()), ess=hist['stats'].get('ess', [None])[-1])
+            else:
+                x_start, x_ref, mstats = _pcd_samples(tr, n_samples, mala_chunk)
+                x_cond = _pcd_conditional(tr, classes, n_per_class)
+            save_grid(x_start[:64], out / 'samples_start.png'); save_grid(x_ref[:64], out / 'samples_refined.png')
+            save_grid(class_grid(bucket_by_class(net, x_ref)[:len(classes)], n_per_class), out / 'samples_by_class.png', nrow=n_per_class)
+            save_grid(x_cond, out / 'samples_conditional.png', nrow=n_per_class)
+            files += ['samples_start.png', 'samples_refined.png', 'samples_by_class.png', 'samples_conditional.png']
+            if want_fid: metrics.update(fid_and_is(x_ref, x_tr, weights, dev))
+            else: metrics['fid_skipped'] = ('FID and IS are defined for 3-channel images (ImageNet Inception network); '
+                                            f'{dataset} has {C} channel(s)') if C != 3 else 'fid=False was asked'
+            tr.train(True)
+        if hist['eval']: _plot_curve(out, hist['eval']); files.append('curve.png')
+        write_metrics(out, params, metrics, seed=seed, start_time=t0, device=dev, eval_curve=hist['eval'],
+                      train_curve=dict(iteration=hist['iteration'], **hist['stats']), files=files)
+        return metrics
+    finally:
+        if joined and dist.is_initialized(): dist.destroy_process_group()   # leave the group this call joined
+
+# %% ../nbs/07_jem.ipynb #47d70c13
+JEM_PRESETS = {
+    'paper': {},
+    'alpha1': dict(clf_weight=1.0),
+    'cifar100': dict(dataset='cifar100', dropout=0.4),
+    'svhn': dict(dataset='svhn', dropout=0.4),
+    'jem_pcd': dict(method='pcd'),
+    'mnist_cpu': dict(dataset='mnist', depth=10, widen=1, dropout=0.0, gen_feats=16, noise_dim=32, num_samples=5, lr=3e-3, glr=6e-3,
+                      post_lr=3e-3, batch_size=32, epochs=3, warmup_iters=200, decay_epochs=[2], n_ood=2000, n_samples=160,
+                      mala_chunk=160, n_per_class=8, ckpt_minutes=5.0),
+    'smoke': dict(dataset='mnist', depth=10, widen=1, dropout=0.0, gen_feats=8, noise_dim=8, num_samples=4, lr=2e-3, glr=2e-3,
+                  post_lr=1e-3, batch_size=16, epochs=2, n_iters=30, warmup_iters=0, decay_epochs=[], eval_every=15,
+                  n_eval=200, n_test=1000, n_ood=100, n_samples=20, mala_steps=3, mala_burn_in=2, mala_chunk=20, n_per_class=2,
+                  ckpt_minutes=None, ckpt_every=10),
+}
+
+def jem_config(preset:str='paper', **overrides)->dict:
+    "Every argument of `run_jem` for `preset` (its defaults, changed by the preset; run folder runs/jem/<preset>), with `overrides` on top."
+    if preset not in JEM_PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {list(JEM_PRESETS)}")
+    sig = inspect.signature(run_jem).parameters
+    bad = sorted(k for k in overrides if k not in sig)
+    if bad: raise ValueError(f"run_jem has no parameter(s) {bad}")
+    cfg = {k: (list(p.default) if isinstance(p.default, tuple) else p.default) for k, p in sig.items()}
+    return {**cfg, 'out_dir': f'runs/jem/{preset}', **JEM_PRESETS[preset], **overrides}
+
+# %% ../nbs/07_jem.ipynb #5c6471ed
+def vera_jem_cli(argv=None):
+    "Entry point of `python -m vera.jem`."
+    p = argparse.ArgumentParser(prog='python -m vera.jem', description='Train JEM with VERA (or PCD) on images, evaluate it (accuracy, '
+                                'calibration, OOD detection, samples, FID/IS) and write metrics.json into the run folder.')
+    p.add_argument('--preset', default='paper', choices=list(JEM_PRESETS), help='starting configuration (default: paper)')
+    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override a run_jem argument, e.g. --set epochs=3')
+    p.add_argument('--out-dir', default=None, help='run folder (default: runs/jem/<preset>)')
+    p.add_argument('--root', default=None, help='data root (default: ../shared/data)')
+    p.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: CUDA if available)")
+    p.add_argument('--inception-weights', default=None, help=f'InceptionV3 weights for FID/IS (default: ${INCEPTION_ENV})')
+    p.add_argument('--amp-bf16', action='store_true', help='bfloat16 autocast (GPU)')
+    p.add_argument('--compile', action='store_true', help='torch.compile (GPU)')
+    p.add_argument('--no-resume', action='store_true', help='start afresh even if the run folder holds a checkpoint or a finished run')
+    a = p.parse_args(argv)
+    over = {}
+    for s in a.set:
+        k, eq, v = s.partition('=')
+        if not eq: p.error(f"--set needs KEY=VALUE, got {s!r}")
+        try: over[k] = json.loads(v)
+        except json.JSONDecodeError: over[k] = v
+    for k, v in (('out_dir', a.out_dir), ('root', a.root), ('device', a.device), ('inception_weights', a.inception_weights)):
+        if v is not None: over[k] = v
+    if a.amp_bf16: over['amp_bf16'] = True
+    if a.compile: over['compile'] = True
+    if a.no_resume: over['resume'] = False
+    try: m = run_jem(**jem_config(a.preset, **over))
+    except (ValueError, FileNotFoundError, ImportError) as e: p.exit(2, f"vera.jem: error: {e}\n")
+    if m is None: return
+    print(json.dumps(m, indent=1))
+    if m['status'] != 'ok': p.exit(1, f"vera.jem: the run diverged: {m['error']}\n")
+
+if __name__ == '__main__' and '__file__' in globals(): vera_jem_cli()   # python -m vera.jem (not when this notebook runs)
+
+# %% ../nbs/07_jem.ipynb #046a636d
+PAPER_JEM = {   # Tables 3-5 of the paper, by preset (accuracy %, FID, IS, AUROC of log p(x) trained on CIFAR10)
+    'paper': dict(test_acc=93.2, fid=30.5, is_mean=8.11, ood=dict(svhn=0.83, cifar100=0.73, cifar10_interp=0.86)),
+    'alpha1': dict(test_acc=76.1, fid=27.5, is_mean=8.00),
+    'cifar100': dict(test_acc=72.2), 'svhn': dict(test_acc=96.8),
+    'jem_pcd': dict(test_acc=92.9, fid=38.4, is_mean=8.76, ood=dict(svhn=0.67, cifar100=0.67, cifar10_interp=0.65))}
+
+def jem_markdown(m:dict, preset:str)->str:
+    "A run's metrics as a Markdown table beside the paper's numbers for `preset`."
+    paper = PAPER_JEM.get(preset, {})
+    f = lambda v, pct=False: '–' if v is None else f'{100 * v:.1f}' if pct else f'{v:.3g}' if isinstance(v, float) else str(v)
+    rows = [('test accuracy (%)', f(m.get('test_acc'), True), paper.get('test_acc')), ('ECE', f(m.get('test_ece')), None),
+            ('NLL', f(m.get('test_nll')), None), ('FID', f(m.get('fid')) if 'fid' in m else m.get('fid_skipped', '–'), paper.get('fid')),
+            ('IS', f(m.get('is_mean')), paper.get('is_mean'))]
+    for s, v in m.get('ood_auroc', {}).items():
+        rows.append((f'AUROC {s} (logp / max_prob / grad_norm)', ' / '.join(f(v[k]) for k in OOD_KINDS), paper.get('ood', {}).get(s)))
+    rows += [(f'AUROC {s}', f'skipped: {why.split(".")[0]}', paper.get('ood', {}).get(s)) for s, why in m.get('ood_skipped', {}).items()]
+    return '\n'.join(['| metric | ours | paper |', '|---|---|---|'] + [f'| {a} | {b} | {"–" if c is None else c} |' for a, b, c in rows])
