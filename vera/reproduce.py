@@ -40,7 +40,6 @@ def register(t:Table)->Table: REGISTRY[t.name] = t; return t
 
 # %% ../nbs/12_reproduce.ipynb #479bb4fd
 def _toy_metrics(cell_dir, row, col, seed):
-    from vera.toy import TABLE10_METHODS
     p = Path(cell_dir) / 'table10' / col / ('pcd' if row == 'pcd' else row) / f'seed{seed}' / 'metrics.json'
     rec = read_metrics(p)
     if rec['metrics'].get('status') != 'ok': raise RuntimeError(f"run {p.parent} ended with status {rec['metrics'].get('status')}: {rec['metrics'].get('error')}")
