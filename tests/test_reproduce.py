@@ -42,3 +42,13 @@ def test_smoke_of_figure1_and_table6(tmp_path):
         t = json.loads((tmp_path / table / 'smoke' / 'table.json').read_text())
         assert all(c['mean'] is not None for c in t['cells'].values()), t['markdown']
     assert (tmp_path / 'figure1' / 'smoke' / 'all' / 'results' / 'figure1.png').exists()
+
+def test_smoke_of_jem(tmp_path):
+    r = subprocess.run([str(BIN / 'vera-reproduce'), 'jem', '--preset', 'smoke', '--out', str(tmp_path)], capture_output=True, text=True, timeout=1800)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    t = json.loads((tmp_path / 'jem' / 'smoke' / 'table.json').read_text())
+    assert all(c['mean'] is not None for c in t['cells'].values()), t['markdown']
+    d = tmp_path / 'jem' / 'smoke' / 'smoke__seed0'
+    assert (d / 'notebook.ipynb').exists() and (d / 'smoke' / 'metrics.json').exists()
+    assert sorted(p.name for p in d.glob('metrics_*.json')) == ['metrics_auroc_uniform__smoke__seed0.json', 'metrics_test_acc__smoke__seed0.json',
+                                                                'metrics_test_ece__smoke__seed0.json']

@@ -29,6 +29,7 @@ class Table:
     paper:dict # (row, col) -> the paper's number
     row_name:str='method'; col_name:str='dataset'; unit:str=''; digits:int=2
     labels:dict=field(default_factory=dict) # row -> display label
+    share:str='none' # cells that one notebook execution fills: 'none' (each its own), 'row' (a row and seed share it), 'all'
 
     def cells(self, preset:str)->list:
         if preset not in self.axes: raise ValueError(f"table {self.name!r} has no preset {preset!r}; choose one of {sorted(self.axes)}")
@@ -93,9 +94,33 @@ def _table6():
         params=lambda r, c, s, d: dict(datasets=[c], methods=[r], seeds=[s], run_root=str(d), results_dir=str(Path(d) / 'results')),
         collect=_ssl_metrics, paper={(m, d): v for m, row in PAPER_TABLE6.items() for d, v in row.items()}, unit='%', digits=1)
 
-for _f in (_table10, _figure1, _table6): register(_f())
-
 # %% ../nbs/12_reproduce.ipynb #5f02efe3
+def _jem_metrics(cell_dir, row, col, seed):
+    p = Path(cell_dir) / row / 'metrics.json'
+    m = read_metrics(p)['metrics']
+    if m.get('status') != 'ok': raise RuntimeError(f"run {p.parent} ended with status {m.get('status')}: {m.get('error')}")
+    if col == 'test_acc': return 100 * m['test_acc'], p
+    if col.startswith('auroc_'): return m.get('ood_auroc', {}).get(col[len('auroc_'):], {}).get('logp'), p
+    return m.get(col), p
+
+def _jem():
+    from vera.jem import PAPER_JEM
+    ood = ['auroc_svhn', 'auroc_cifar100', 'auroc_cifar10_interp']
+    paper = {}
+    for r, d in PAPER_JEM.items():
+        paper.update({(r, k): v for k, v in d.items() if k != 'ood'})
+        paper.update({(r, f'auroc_{s}'): v for s, v in d.get('ood', {}).items()})
+    return Table('jem', 'Tables 3-5: JEM trained with VERA (test accuracy %, FID, IS, ECE, AUROC of log p(x))', '07_jem.ipynb',
+        axes={'paper': dict(row=['paper', 'alpha1', 'cifar100', 'svhn', 'jem_pcd'], col=['test_acc', 'fid', 'is_mean'] + ood, seed=[0]),
+              'cpu': dict(row=['mnist_cpu'], col=['test_acc', 'test_ece', 'auroc_uniform', 'auroc_mnist_interp'], seed=[0]),
+              'smoke': dict(row=['smoke'], col=['test_acc', 'test_ece', 'auroc_uniform'], seed=[0])},
+        fixed={'paper': {}, 'cpu': dict(device='cpu'), 'smoke': dict(device='cpu')},
+        params=lambda r, c, s, d: dict(preset=r, seed=s, run_root=str(d)),
+        collect=_jem_metrics, paper=paper, row_name='preset', col_name='metric', digits=3, share='row')
+
+for _f in (_table10, _figure1, _table6, _jem): register(_f())
+
+# %% ../nbs/12_reproduce.ipynb #2c346667
 def _nbs_dir()->Path: return project_path('nbs')
 
 def check_table(name:str, preset:str='smoke', nbs_dir:str|Path|None=None)->Table:
@@ -115,14 +140,18 @@ def check_table(name:str, preset:str='smoke', nbs_dir:str|Path|None=None)->Table
     if unknown: raise ValueError(f"{nb.name} does not declare the parameters {unknown} in its parameters cell")
     return t
 
-# %% ../nbs/12_reproduce.ipynb #0b84393a
+# %% ../nbs/12_reproduce.ipynb #cd5bc852
 def _cell_dir(out:Path, t:Table, cell:dict, preset:str)->Path:
-    shared = t.name == 'figure1'
-    return Path(out) / t.name / preset / ('all' if shared else cell['key'])
+    sub = {'none': cell['key'], 'row': f"{cell['row']}__seed{cell['seed']}", 'all': 'all'}[t.share]
+    return Path(out) / t.name / preset / sub
+
+def _metrics_name(t:Table, cell:dict)->str:
+    "The file that marks a cell done: metrics.json, or metrics_<cell>.json in a folder that several cells share."
+    return 'metrics.json' if t.share == 'none' else f"metrics_{cell['key']}.json"
 
 def cell_done(t:Table, cell:dict, cell_dir:Path)->bool:
-    "A cell is done when its metrics.json is complete."
-    try: read_metrics(cell_dir / f"metrics_{cell['key']}.json" if t.name == 'figure1' else cell_dir / 'metrics.json'); return True
+    "A cell is done when its metrics file is complete."
+    try: read_metrics(cell_dir / _metrics_name(t, cell)); return True
     except (FileNotFoundError, ValueError): return False
 
 def _gpus()->list:
@@ -145,7 +174,7 @@ def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:
         raise RuntimeError(f"papermill exited with {r.returncode}:\n{r.stderr[-4000:]}")
     for c in cells:
         value, src = t.collect(cell_dir, c['row'], c['col'], c['seed'])
-        name = f"metrics_{c['key']}.json" if t.name == 'figure1' else 'metrics.json'
+        name = _metrics_name(t, c)
         write_metrics(cell_dir, dict(table=t.name, preset=preset, notebook=t.notebook, row=c['row'], col=c['col'], parameters=params),
                       dict(value=value, source=str(src)), seed=c['seed'], start_time=t0)
         if name != 'metrics.json': os.replace(cell_dir / 'metrics.json', cell_dir / name)
@@ -196,7 +225,7 @@ def reproduce(name:str, # registered table
     finally: bar.close()
     return assemble(name, preset, out)
 
-# %% ../nbs/12_reproduce.ipynb #cd5bc852
+# %% ../nbs/12_reproduce.ipynb #211790b9
 def assemble(name:str, preset:str='smoke', out:str|Path='runs/reproduce', write:bool=True)->dict:
     "Collect the done cells of a table into JSON and Markdown (out/<table>/<preset>/table.{json,md})."
     t = REGISTRY[name] if name in REGISTRY else check_table(name)
@@ -209,7 +238,7 @@ def assemble(name:str, preset:str='smoke', out:str|Path='runs/reproduce', write:
             for s in a['seed']:
                 cell = dict(row=r, col=c, seed=s, key=f'{c}__{r}__seed{s}')
                 d = _cell_dir(out, t, cell, preset)
-                f = d / (f"metrics_{cell['key']}.json" if t.name == 'figure1' else 'metrics.json')
+                f = d / _metrics_name(t, cell)
                 try: vals.append(read_metrics(f)['metrics']['value'])
                 except (FileNotFoundError, ValueError): (failed if (d / 'error.txt').exists() else missing).append(s)
             vals = [v for v in vals if v is not None]
@@ -246,7 +275,7 @@ def table_markdown(res:dict, t:Table)->str:
         lines.append(f"| {t.labels.get(r, r)} | " + ' | '.join(row) + ' |')
     return '\n'.join(lines)
 
-# %% ../nbs/12_reproduce.ipynb #1fcdaa20
+# %% ../nbs/12_reproduce.ipynb #49275954
 def vera_reproduce_cli(argv=None):
     "Console entry point `vera-reproduce`."
     p = argparse.ArgumentParser(prog='vera-reproduce', description='Run every cell of a table of the paper with papermill '
