@@ -76,7 +76,7 @@ def _figure1():
         axes={p: dict(row=rows, col=['rings'], seed=[0]) for p in ('paper', 'cpu', 'smoke')},
         fixed={'paper': dict(base, fig1_iters=100_000), 'cpu': dict(base, fig1_iters=10_000), 'smoke': dict(base, fig1_iters=20)},
         params=lambda r, c, s, d: dict(fig1_dataset=c, run_root=str(d), results_dir=str(Path(d) / 'results')),
-        collect=_fig1_metrics, paper={}, unit='nats', digits=3)
+        collect=_fig1_metrics, paper={}, unit='nats', digits=3, share='all')
 
 # %% ../nbs/12_reproduce.ipynb #bb487ada
 def _ssl_metrics(cell_dir, row, col, seed):

@@ -110,27 +110,20 @@ class MixtureEBM(nn.Module):
         c = self.logits.log_softmax(0) - self.log_std.sum(-1) - 0.5 * x.shape[-1] * LOG2PI   # (K,): log weight + normaliser
         return torch.logsumexp(c - 0.5 * d.pow(2).sum(-1), dim=1)
 
-    def _grad_constants(self)->tuple:
-        "Per-component constants of `logp_and_grad`, recomputed only when a parameter changes (SGLD calls it 20 times per update)."
-        ps = (self.means, self.log_std, self.logits)
-        key = tuple((p._version, p.data_ptr(), p.dtype, p.device) for p in ps)
-        if getattr(self, '_gc_key', None) != key:
-            inv2 = torch.exp(-2 * self.log_std)                           # (K, D): 1 / s_k^2
-            c = self.logits.log_softmax(0) - self.log_std.sum(-1) - 0.5 * self.means.shape[-1] * LOG2PI   # (K,)
-            cols = [(self.means[:, d].contiguous(), (-0.5 * inv2[:, d]).contiguous()) for d in range(self.means.shape[-1])]
-            self._gc, self._gc_key = (c, cols, torch.cat([self.means * inv2, inv2], 1)), key
-        return self._gc
-
     @torch.no_grad()
     def logp_and_grad(self, x:torch.Tensor)->tuple:
         "log p(x) and its input gradient in closed form, sum_k r_k(x) (mu_k - x) / s_k^2 with r the responsibilities; (B,), (B, D)."
-        c, cols, w = self._grad_constants()
-        D = x.shape[-1]
-        if D <= 8: a = c + sum((x[:, d, None] - m).square() * h for d, (m, h) in enumerate(cols))   # a loop over few dimensions beats a (B, K, D) tensor
-        else: a = c - 0.5 * ((x.unsqueeze(1) - self.means).square() * w[:, D:]).sum(-1)
-        # a (B, K): log weight + log component density
-        rw = torch.softmax(a, 1) @ w                                      # (B, 2D): sum_k r_k mu_k / s_k^2 and sum_k r_k / s_k^2
-        return torch.logsumexp(a, 1), rw[:, :D] - x * rw[:, D:]
+        # The per-component constants are recomputed on every call: a cache keyed on the parameters' version counters
+        # goes stale under fused Adam, which updates parameters without bumping them.
+        inv2 = torch.exp(-2 * self.log_std)                               # (K, D)
+        c = self.logits.log_softmax(0) - self.log_std.sum(-1) - 0.5 * x.shape[-1] * LOG2PI
+        if x.shape[-1] <= 8:                                              # a loop over few dimensions beats a (B, K, D) tensor
+            q = sum((x[:, d, None] - self.means[:, d]).square() * inv2[:, d] for d in range(x.shape[-1]))
+        else: q = ((x.unsqueeze(1) - self.means).square() * inv2).sum(-1)
+        a = c - 0.5 * q                                                   # (B, K): log weight + log component density
+        lp = torch.logsumexp(a, 1)
+        r = torch.exp(a - lp[:, None])
+        return lp, r @ (self.means * inv2) - x * (r @ inv2)
 
     @torch.no_grad()
     def sample(self, n:int)->torch.Tensor:
