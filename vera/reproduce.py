@@ -40,11 +40,15 @@ REGISTRY = {}
 def register(t:Table)->Table: REGISTRY[t.name] = t; return t
 
 # %% ../nbs/12_reproduce.ipynb #479bb4fd
+def _ok_metrics(p:Path)->dict:
+    "The metrics of the run record `p`, which must have ended with status 'ok'."
+    m = read_metrics(p)['metrics']
+    if m.get('status') != 'ok': raise RuntimeError(f"run {p.parent} ended with status {m.get('status')}: {m.get('error')}")
+    return m
+
 def _toy_metrics(cell_dir, row, col, seed):
     p = Path(cell_dir) / 'table10' / col / ('pcd' if row == 'pcd' else row) / f'seed{seed}' / 'metrics.json'
-    rec = read_metrics(p)
-    if rec['metrics'].get('status') != 'ok': raise RuntimeError(f"run {p.parent} ended with status {rec['metrics'].get('status')}: {rec['metrics'].get('error')}")
-    return rec['metrics']['loglik'], p
+    return _ok_metrics(p)['loglik'], p
 
 def _table10():
     from vera.toy import PAPER_TABLE10, TABLE10_METHODS
@@ -97,8 +101,7 @@ def _table6():
 # %% ../nbs/12_reproduce.ipynb #5f02efe3
 def _jem_metrics(cell_dir, row, col, seed):
     p = Path(cell_dir) / row / 'metrics.json'
-    m = read_metrics(p)['metrics']
-    if m.get('status') != 'ok': raise RuntimeError(f"run {p.parent} ended with status {m.get('status')}: {m.get('error')}")
+    m = _ok_metrics(p)
     if col == 'test_acc': return 100 * m['test_acc'], p
     if col.startswith('auroc_'): return m.get('ood_auroc', {}).get(col[len('auroc_'):], {}).get('logp'), p
     return m.get(col), p
