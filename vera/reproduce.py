@@ -6,7 +6,7 @@ Docs: https://vera-ebm.github.io/vera/reproduce.html.md"""
 
 # %% ../nbs/12_reproduce.ipynb #828dd298
 from __future__ import annotations
-import argparse, json, os, shutil, subprocess, sys, threading, time, itertools, queue
+import argparse, json, os, shutil, signal, subprocess, sys, threading, time, itertools, queue
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -163,6 +163,17 @@ def _gpus()->list:
         return list(range(torch.cuda.device_count()))
     except Exception: return []
 
+def _papermill(cmd:list, env:dict, timeout:float|None)->tuple:
+    "Run `cmd` in its own process group; past `timeout` seconds kill the group and raise `TimeoutError`."
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    try: _, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL); p.communicate()
+        raise TimeoutError(f"papermill did not finish within {timeout:g} s (killed)") from None
+    except BaseException:
+        os.killpg(p.pid, signal.SIGKILL); p.wait(); raise
+    return p.returncode, err
+
 def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:float|None)->None:
     "Execute the notebook for `cells` (sharing `cell_dir`), then record each cell's number in its metrics.json."
     c0 = cells[0]
@@ -171,10 +182,9 @@ def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:
     (cell_dir / 'error.txt').unlink(missing_ok=True)
     yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
     t0 = time.time()
-    r = subprocess.run([sys.executable, '-m', 'papermill', str(_nbs_dir() / t.notebook), str(cell_dir / 'notebook.ipynb'),
-                        '-y', yaml, '--cwd', str(_nbs_dir()), '--no-progress-bar'], capture_output=True, text=True, env=env, timeout=timeout)
-    if r.returncode != 0:
-        raise RuntimeError(f"papermill exited with {r.returncode}:\n{r.stderr[-4000:]}")
+    rc, err = _papermill([sys.executable, '-m', 'papermill', str(_nbs_dir() / t.notebook), str(cell_dir / 'notebook.ipynb'),
+                          '-y', yaml, '--cwd', str(_nbs_dir()), '--no-progress-bar'], env, timeout)
+    if rc != 0: raise RuntimeError(f"papermill exited with {rc}:\n{err[-4000:]}")
     for c in cells:
         value, src = t.collect(cell_dir, c['row'], c['col'], c['seed'])
         name = _metrics_name(t, c)
@@ -188,10 +198,14 @@ def reproduce(name:str, # registered table
               jobs:int=1, # cells at a time (with GPUs: at most one per GPU)
               only:list|None=None, # keep cells whose key contains every one of these strings
               dry_run:bool=False, # list what would run, run nothing
-              timeout:float|None=None, show_progress:bool|None=None)->dict:
+              timeout:float|None=None, # seconds one papermill execution may take (None: no limit)
+              retries:int=1, # times a cell that ran past `timeout` is started again (other failures are not retried)
+              show_progress:bool|None=None)->dict:
     "Run the missing cells of a table's grid with papermill, then assemble the table; returns the assembled table."
     t = check_table(name, preset)
     if not (isinstance(jobs, int) and jobs >= 1): raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
+    if timeout is not None and not timeout > 0: raise ValueError(f"timeout must be positive seconds or None, got {timeout!r}")
+    if not (isinstance(retries, int) and retries >= 0): raise ValueError(f"retries must be a non-negative integer, got {retries!r}")
     out = project_path(out)
     cells = [c for c in t.cells(preset) if not only or all(o in c['key'] for o in only)]
     if not cells: raise ValueError(f"--only {only} matches no cell of {name}; cells look like {t.cells(preset)[0]['key']!r}")
@@ -215,7 +229,12 @@ def reproduce(name:str, # registered table
         env.pop('IN_TEST', None)      # a cell is a real run with its parameters, even when the batch itself runs under nbdev-test
         if slot is not None: env['CUDA_VISIBLE_DEVICES'] = str(slot)
         with lock: state['running'] += 1; bar.set_postfix(state)
-        try: _run_cell(t, preset, cs, d, env, timeout); ok = True
+        try:
+            for attempt in range(retries + 1):
+                try: _run_cell(t, preset, cs, d, env, timeout); break
+                except TimeoutError:
+                    if attempt == retries: raise
+            ok = True
         except Exception as e:
             d.mkdir(parents=True, exist_ok=True); atomic_write_bytes(d / 'error.txt', f'{type(e).__name__}: {e}\n'.encode()); ok = False
         finally: slots.put(slot)
@@ -228,7 +247,7 @@ def reproduce(name:str, # registered table
     finally: bar.close()
     return assemble(name, preset, out)
 
-# %% ../nbs/12_reproduce.ipynb #211790b9
+# %% ../nbs/12_reproduce.ipynb #8ce7d19c
 def assemble(name:str, preset:str='smoke', out:str|Path='runs/reproduce', write:bool=True)->dict:
     "Collect the done cells of a table into JSON and Markdown (out/<table>/<preset>/table.{json,md})."
     t = REGISTRY[name] if name in REGISTRY else check_table(name)
@@ -278,7 +297,7 @@ def table_markdown(res:dict, t:Table)->str:
         lines.append(f"| {t.labels.get(r, r)} | " + ' | '.join(row) + ' |')
     return '\n'.join(lines)
 
-# %% ../nbs/12_reproduce.ipynb #49275954
+# %% ../nbs/12_reproduce.ipynb #9e3928fc
 def vera_reproduce_cli(argv=None):
     "Console entry point `vera-reproduce`."
     p = argparse.ArgumentParser(prog='vera-reproduce', description='Run every cell of a table of the paper with papermill '
@@ -289,9 +308,12 @@ def vera_reproduce_cli(argv=None):
     p.add_argument('--jobs', type=int, default=1, help='cells at a time; with GPUs at most one per GPU (default: 1)')
     p.add_argument('--only', default=None, help='comma-separated strings a cell key must contain, e.g. moons,vera_lam1')
     p.add_argument('--dry-run', action='store_true', help='list the cells that would run and exit')
+    p.add_argument('--timeout', type=float, default=None, help='seconds one papermill execution may take (default: no limit)')
+    p.add_argument('--retries', type=int, default=1, help='times a cell that ran past --timeout is started again (default: 1)')
     a = p.parse_args(argv)
     try:
-        res = reproduce(a.table, a.preset, a.out, a.jobs, a.only.split(',') if a.only else None, a.dry_run, show_progress=True)
+        res = reproduce(a.table, a.preset, a.out, a.jobs, a.only.split(',') if a.only else None, a.dry_run,
+                        timeout=a.timeout, retries=a.retries, show_progress=True)
     except (ValueError, FileNotFoundError) as e: p.exit(2, f"vera-reproduce: error: {e}\n")
     if a.dry_run:
         print(f"{len(res['to_run'])} to run, {len(res['done'])} done"); print(*res['to_run'], sep='\n'); return

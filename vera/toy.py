@@ -115,15 +115,21 @@ class MixtureEBM(nn.Module):
         "log p(x) and its input gradient in closed form, sum_k r_k(x) (mu_k - x) / s_k^2 with r the responsibilities; (B,), (B, D)."
         # The per-component constants are recomputed on every call: a cache keyed on the parameters' version counters
         # goes stale under fused Adam, which updates parameters without bumping them.
+        D = x.shape[-1]
         inv2 = torch.exp(-2 * self.log_std)                               # (K, D)
-        c = self.logits.log_softmax(0) - self.log_std.sum(-1) - 0.5 * x.shape[-1] * LOG2PI
-        if x.shape[-1] <= 8:                                              # a loop over few dimensions beats a (B, K, D) tensor
-            q = sum((x[:, d, None] - self.means[:, d]).square() * inv2[:, d] for d in range(x.shape[-1]))
-        else: q = ((x.unsqueeze(1) - self.means).square() * inv2).sum(-1)
-        a = c - 0.5 * q                                                   # (B, K): log weight + log component density
-        lp = torch.logsumexp(a, 1)
-        r = torch.exp(a - lp[:, None])
-        return lp, r @ (self.means * inv2) - x * (r @ inv2)
+        c = self.logits.log_softmax(0) - self.log_std.sum(-1)
+        if D <= 8:                                                        # a loop over few dimensions beats a (B, K, D) tensor
+            xt, mt, nh = x.t().contiguous(), self.means.t().contiguous(), (-0.5 * inv2).t().contiguous()
+            a = c.expand(x.shape[0], -1).clone()
+            for d in range(D): a.addcmul_(torch.sub(xt[d, :, None], mt[d]).square_(), nh[d])
+        else: a = c - 0.5 * ((x.unsqueeze(1) - self.means).square() * inv2).sum(-1)
+        # a (B, K): log weight + log component density, less (D/2) log 2 pi
+        m = a.amax(1, keepdim=True)
+        # exp of terms below -80 underflows to denormals, which make exp ~10x slower on a CPU; they weigh < e^-80 against the max's 1
+        e = a.sub_(m).clamp_(min=-80.).exp_()
+        s = e.sum(1, keepdim=True)
+        rg = (e @ torch.cat([self.means * inv2, inv2], 1)).div_(s)       # (B, 2D): sum_k r_k mu_k / s_k^2 and sum_k r_k / s_k^2
+        return (m + s.log()).squeeze(1) - 0.5 * D * LOG2PI, rg[:, :D] - x * rg[:, D:]
 
     @torch.no_grad()
     def sample(self, n:int)->torch.Tensor:
