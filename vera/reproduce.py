@@ -24,12 +24,16 @@ class Table:
     name:str; title:str; notebook:str # notebook file name in nbs/
     axes:dict # preset -> {'row': [...], 'col': [...], 'seed': [...]}
     fixed:dict # preset -> parameters common to every cell
-    params:Callable # (row, col, seed, cell_dir) -> notebook parameters of the cell
+    params:Callable # (rows, cols, seeds, cell_dir) -> notebook parameters of one execution that fills those cells
     collect:Callable # (cell_dir, row, col, seed) -> (value, source metrics path) or raise if the notebook left no number
     paper:dict # (row, col) -> the paper's number
     row_name:str='method'; col_name:str='dataset'; unit:str=''; digits:int=2
     labels:dict=field(default_factory=dict) # row -> display label
-    share:str='none' # cells that one notebook execution fills: 'none' (each its own), 'row' (a row and seed share it), 'all'
+    share:str|dict='none' # cells that one notebook execution fills: 'none' (each its own), 'row' (a row and seed share it), 'all'; or preset -> one of these
+    jobs_param:str|None=None # notebook parameter that takes `--jobs` when one execution fills every cell ('all')
+
+    def share_mode(self, preset:str)->str:
+        return self.share.get(preset, 'none') if isinstance(self.share, dict) else self.share
 
     def cells(self, preset:str)->list:
         if preset not in self.axes: raise ValueError(f"table {self.name!r} has no preset {preset!r}; choose one of {sorted(self.axes)}")
@@ -53,15 +57,15 @@ def _toy_metrics(cell_dir, row, col, seed):
 def _table10():
     from vera.toy import PAPER_TABLE10, TABLE10_METHODS
     ds, ms = ['moons', 'circles', 'rings'], list(TABLE10_METHODS)
-    base = dict(experiments=['table10'], lr=1e-3, pcd_sigma=0.1, jobs=1)
+    base = dict(experiments=['table10'], lr=1e-3, pcd_sigma=0.1)
     return Table('table10', 'Table 10: held-out log-likelihood of the 100-component mixture', '06_toy.ipynb',
         axes={'paper': dict(row=ms, col=ds, seed=[0, 1, 2]), 'cpu': dict(row=ms, col=ds, seed=[0, 1, 2]),
               'smoke': dict(row=['ml', 'vera_lam1'], col=['moons'], seed=[0, 1])},
         fixed={'paper': dict(base, paper_iters=100_000, short_iters=100_000), 'cpu': dict(base, paper_iters=100_000, short_iters=10_000),
                'smoke': dict(base, paper_iters=20, short_iters=20)},
-        params=lambda r, c, s, d: dict(datasets=[c], methods=[r], seeds=[s], run_root=str(d), results_dir=str(Path(d) / 'results')),
+        params=lambda r, c, s, d: dict(datasets=c, methods=r, seeds=s, run_root=str(d), results_dir=str(Path(d) / 'results')),
         collect=_toy_metrics, paper={(m, d): v for d, row in PAPER_TABLE10.items() for m, v in row.items()},
-        unit='nats', digits=3, labels=dict(TABLE10_METHODS))
+        unit='nats', digits=3, labels=dict(TABLE10_METHODS), share={'paper': 'all', 'cpu': 'all'}, jobs_param='jobs')
 
 def _fig1_metrics(cell_dir, row, col, seed):
     from vera.toy import method_tag
@@ -74,13 +78,13 @@ def _fig1_metrics(cell_dir, row, col, seed):
 
 def _figure1():
     rows = ['vera_lam0', 'vera_lam0.01', 'vera_lam0.1', 'vera_lam1', 'pcd_sig0.01', 'pcd_sig0.1', 'pcd_sig1']
-    base = dict(experiments=['fig1'], lr=1e-3, fig1_dataset='rings', jobs=1)
+    base = dict(experiments=['fig1'], lr=1e-3, fig1_dataset='rings')
     return Table('figure1', 'Figure 1: the toy MLP energy by VERA at increasing λ and PCD at several σ (grid-normalised held-out log-likelihood)',
         '06_toy.ipynb',
         axes={p: dict(row=rows, col=['rings'], seed=[0]) for p in ('paper', 'cpu', 'smoke')},
         fixed={'paper': dict(base, fig1_iters=100_000), 'cpu': dict(base, fig1_iters=10_000), 'smoke': dict(base, fig1_iters=20)},
-        params=lambda r, c, s, d: dict(fig1_dataset=c, run_root=str(d), results_dir=str(Path(d) / 'results')),
-        collect=_fig1_metrics, paper={}, unit='nats', digits=3, share='all')
+        params=lambda r, c, s, d: dict(fig1_dataset=c[0], run_root=str(d), results_dir=str(Path(d) / 'results')),
+        collect=_fig1_metrics, paper={}, unit='nats', digits=3, share='all', jobs_param='jobs')
 
 # %% ../nbs/12_reproduce.ipynb #bb487ada
 def _ssl_metrics(cell_dir, row, col, seed):
@@ -95,7 +99,7 @@ def _table6():
               'cpu': dict(row=list(SSL_METHODS), col=['human', 'mnist'], seed=[0, 1, 2]),
               'smoke': dict(row=['supervised', 'vera'], col=['human'], seed=[0])},
         fixed={'paper': dict(base, n_iters=None, lr=None), 'cpu': dict(base), 'smoke': dict(n_iters=4, lr=1e-4, eval_every=2)},
-        params=lambda r, c, s, d: dict(datasets=[c], methods=[r], seeds=[s], run_root=str(d), results_dir=str(Path(d) / 'results')),
+        params=lambda r, c, s, d: dict(datasets=c, methods=r, seeds=s, run_root=str(d), results_dir=str(Path(d) / 'results')),
         collect=_ssl_metrics, paper={(m, d): v for m, row in PAPER_TABLE6.items() for d, v in row.items()}, unit='%', digits=1)
 
 # %% ../nbs/12_reproduce.ipynb #5f02efe3
@@ -118,7 +122,7 @@ def _jem():
               'cpu': dict(row=['mnist_cpu'], col=['test_acc', 'test_ece', 'auroc_uniform', 'auroc_mnist_interp'], seed=[0]),
               'smoke': dict(row=['smoke'], col=['test_acc', 'test_ece', 'auroc_uniform'], seed=[0])},
         fixed={'paper': {}, 'cpu': dict(device='cpu'), 'smoke': dict(device='cpu')},
-        params=lambda r, c, s, d: dict(preset=r, seed=s, run_root=str(d)),
+        params=lambda r, c, s, d: dict(preset=r[0], seed=s[0], run_root=str(d)),
         collect=_jem_metrics, paper=paper, row_name='preset', col_name='metric', digits=3, share='row')
 
 for _f in (_table10, _figure1, _table6, _jem): register(_f())
@@ -138,23 +142,24 @@ def check_table(name:str, preset:str='smoke', nbs_dir:str|Path|None=None)->Table
     import papermill
     declared = set(papermill.inspect_notebook(str(nb)))
     cell0 = t.cells(preset)[0]
-    asked = set(t.fixed[preset]) | set(t.params(cell0['row'], cell0['col'], cell0['seed'], Path('x')))
+    asked = set(t.fixed[preset]) | set(t.params([cell0['row']], [cell0['col']], [cell0['seed']], Path('x')))
+    if t.jobs_param: asked.add(t.jobs_param)
     unknown = sorted(asked - declared)
     if unknown: raise ValueError(f"{nb.name} does not declare the parameters {unknown} in its parameters cell")
     return t
 
 # %% ../nbs/12_reproduce.ipynb #cd5bc852
 def _cell_dir(out:Path, t:Table, cell:dict, preset:str)->Path:
-    sub = {'none': cell['key'], 'row': f"{cell['row']}__seed{cell['seed']}", 'all': 'all'}[t.share]
+    sub = {'none': cell['key'], 'row': f"{cell['row']}__seed{cell['seed']}", 'all': 'all'}[t.share_mode(preset)]
     return Path(out) / t.name / preset / sub
 
-def _metrics_name(t:Table, cell:dict)->str:
+def _metrics_name(t:Table, cell:dict, preset:str)->str:
     "The file that marks a cell done: metrics.json, or metrics_<cell>.json in a folder that several cells share."
-    return 'metrics.json' if t.share == 'none' else f"metrics_{cell['key']}.json"
+    return 'metrics.json' if t.share_mode(preset) == 'none' else f"metrics_{cell['key']}.json"
 
-def cell_done(t:Table, cell:dict, cell_dir:Path)->bool:
+def cell_done(t:Table, cell:dict, cell_dir:Path, preset:str)->bool:
     "A cell is done when its metrics file is complete."
-    try: read_metrics(cell_dir / _metrics_name(t, cell)); return True
+    try: read_metrics(cell_dir / _metrics_name(t, cell, preset)); return True
     except (FileNotFoundError, ValueError): return False
 
 def _gpus()->list:
@@ -168,16 +173,22 @@ def _papermill(cmd:list, env:dict, timeout:float|None)->tuple:
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
     try: _, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL); p.communicate()
-        raise TimeoutError(f"papermill did not finish within {timeout:g} s (killed)") from None
+        os.killpg(p.pid, signal.SIGKILL); _, err = p.communicate()
+        raise TimeoutError(f"papermill did not finish within {timeout:g} s (killed); its last output:\n{err[-2000:]}") from None
     except BaseException:
         os.killpg(p.pid, signal.SIGKILL); p.wait(); raise
     return p.returncode, err
 
-def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:float|None)->None:
+def _group_params(t:Table, preset:str, cells:list, cell_dir:Path, jobs:int=1)->dict:
+    "Notebook parameters of the one execution that fills `cells`."
+    axis = lambda k: list(dict.fromkeys(c[k] for c in cells))      # distinct values, in grid order
+    params = dict(t.fixed[preset], **t.params(axis('row'), axis('col'), axis('seed'), cell_dir))
+    if t.jobs_param and t.share_mode(preset) == 'all': params[t.jobs_param] = jobs
+    return params
+
+def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:float|None, jobs:int=1)->None:
     "Execute the notebook for `cells` (sharing `cell_dir`), then record each cell's number in its metrics.json."
-    c0 = cells[0]
-    params = dict(t.fixed[preset], **t.params(c0['row'], c0['col'], c0['seed'], cell_dir))
+    params = _group_params(t, preset, cells, cell_dir, jobs)
     cell_dir.mkdir(parents=True, exist_ok=True)
     (cell_dir / 'error.txt').unlink(missing_ok=True)
     yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
@@ -185,12 +196,15 @@ def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:
     rc, err = _papermill([sys.executable, '-m', 'papermill', str(_nbs_dir() / t.notebook), str(cell_dir / 'notebook.ipynb'),
                           '-y', yaml, '--cwd', str(_nbs_dir()), '--no-progress-bar'], env, timeout)
     if rc != 0: raise RuntimeError(f"papermill exited with {rc}:\n{err[-4000:]}")
-    for c in cells:
-        value, src = t.collect(cell_dir, c['row'], c['col'], c['seed'])
-        name = _metrics_name(t, c)
+    bad = []
+    for c in cells:                          # each cell on its own: one failed run in a shared execution spoils only its cell
+        try: value, src = t.collect(cell_dir, c['row'], c['col'], c['seed'])
+        except Exception as e: bad.append(f"{c['key']}: {type(e).__name__}: {e}"); continue
+        name = _metrics_name(t, c, preset)
         write_metrics(cell_dir, dict(table=t.name, preset=preset, notebook=t.notebook, row=c['row'], col=c['col'], parameters=params),
                       dict(value=value, source=str(src)), seed=c['seed'], start_time=t0)
         if name != 'metrics.json': os.replace(cell_dir / 'metrics.json', cell_dir / name)
+    if bad: raise RuntimeError(f"the notebook ran, but {len(bad)} of {len(cells)} cells have no number:\n" + '\n'.join(bad))
 
 def reproduce(name:str, # registered table
               preset:str='smoke', # 'paper', 'cpu' or 'smoke'
@@ -211,7 +225,7 @@ def reproduce(name:str, # registered table
     if not cells: raise ValueError(f"--only {only} matches no cell of {name}; cells look like {t.cells(preset)[0]['key']!r}")
     groups = {}
     for c in cells: groups.setdefault(_cell_dir(out, t, c, preset), []).append(c)
-    todo = {d: cs for d, cs in groups.items() if not all(cell_done(t, c, d) for c in cs)}
+    todo = {d: cs for d, cs in groups.items() if not all(cell_done(t, c, d, preset) for c in cs)}
     if dry_run:
         return dict(table=name, preset=preset, to_run=[str(d) for d in todo], done=[str(d) for d in groups if d not in todo])
     gpus = _gpus()
@@ -231,9 +245,10 @@ def reproduce(name:str, # registered table
         with lock: state['running'] += 1; bar.set_postfix(state)
         try:
             for attempt in range(retries + 1):
-                try: _run_cell(t, preset, cs, d, env, timeout); break
-                except TimeoutError:
+                try: _run_cell(t, preset, cs, d, env, timeout, jobs); break
+                except TimeoutError as e:
                     if attempt == retries: raise
+                    print(f"{d}: {str(e).splitlines()[0]}; starting it again", file=sys.stderr, flush=True)
             ok = True
         except Exception as e:
             d.mkdir(parents=True, exist_ok=True); atomic_write_bytes(d / 'error.txt', f'{type(e).__name__}: {e}\n'.encode()); ok = False
@@ -260,7 +275,7 @@ def assemble(name:str, preset:str='smoke', out:str|Path='runs/reproduce', write:
             for s in a['seed']:
                 cell = dict(row=r, col=c, seed=s, key=f'{c}__{r}__seed{s}')
                 d = _cell_dir(out, t, cell, preset)
-                f = d / _metrics_name(t, cell)
+                f = d / _metrics_name(t, cell, preset)
                 try: vals.append(read_metrics(f)['metrics']['value'])
                 except (FileNotFoundError, ValueError): (failed if (d / 'error.txt').exists() else missing).append(s)
             vals = [v for v in vals if v is not None]
@@ -297,7 +312,7 @@ def table_markdown(res:dict, t:Table)->str:
         lines.append(f"| {t.labels.get(r, r)} | " + ' | '.join(row) + ' |')
     return '\n'.join(lines)
 
-# %% ../nbs/12_reproduce.ipynb #9e3928fc
+# %% ../nbs/12_reproduce.ipynb #b312e8a6
 def vera_reproduce_cli(argv=None):
     "Console entry point `vera-reproduce`."
     p = argparse.ArgumentParser(prog='vera-reproduce', description='Run every cell of a table of the paper with papermill '
