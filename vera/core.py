@@ -8,6 +8,7 @@ Docs: https://vera-ebm.github.io/vera/core.html.md"""
 from __future__ import annotations
 import os, sys, json, math, time, random, socket, platform, subprocess, tempfile, importlib.metadata
 from pathlib import Path
+from typing import Callable
 import numpy as np
 import torch
 from tqdm.auto import tqdm
@@ -16,7 +17,7 @@ from tqdm.auto import tqdm
 __all__ = ['LOG2PI', 'METRICS_KEYS', 'get_device', 'seed_everything', 'get_rng_state', 'set_rng_state', 'sum_except_batch',
            'normal_log_prob', 'std_normal_log_prob', 'mvn_log_prob', 'make_adam', 'NonFiniteError', 'check_finite',
            'check_positive', 'atomic_write_bytes', 'atomic_torch_save', 'git_sha', 'package_versions', 'device_info',
-           'write_metrics', 'read_metrics', 'project_path', 'in_test', 'progress']
+           'write_metrics', 'read_metrics', 'project_path', 'in_test', 'progress', 'run_parallel']
 
 # %% ../nbs/00_core.ipynb #d0cc5b49
 def get_device(device:str|torch.device|None=None # 'cpu', 'cuda', 'cuda:1', ...; `None` picks CUDA when available
@@ -211,3 +212,37 @@ def progress(iterable=None, total:int|None=None, desc:str|None=None, disable:boo
         forced = os.environ.get('VERA_PROGRESS')
         disable = (forced == '0') if forced is not None else (in_test() or bool(os.environ.get('CI')))
     return tqdm(iterable, total=total, desc=desc, disable=disable, dynamic_ncols=True, mininterval=0.5, **kw)
+
+# %% ../nbs/00_core.ipynb #2a70fbfc
+def _call_one(fn:Callable, kw:dict)->dict:
+    torch.set_num_threads(1)
+    try: return fn(**kw, show_progress=False)
+    except Exception as e: return dict(status='failed', error=f'{type(e).__name__}: {e}')
+
+def run_parallel(fn:Callable, # a module-level run function taking `show_progress` (processes are spawned: it must pickle)
+                 plan:list, # keyword arguments of `fn`, one dict per run
+                 jobs:int=1, # runs at a time, each in its own single-threaded process (1: one after another in this process)
+                 desc:str='runs', show_progress:bool|None=None)->list:
+    "Call `fn(**kw)` for every `kw` in `plan`; return the results in plan order, failures as {'status': 'failed', 'error': ...}."
+    if not (isinstance(jobs, int) and not isinstance(jobs, bool) and jobs >= 1): raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
+    results = [None] * len(plan)
+    bar = progress(total=len(plan), desc=desc, disable=None if show_progress is None else not show_progress)
+    def done(i, m):
+        results[i] = m; bar.update(1)
+        bar.set_postfix(failed=sum(isinstance(r, dict) and r.get('status') == 'failed' for r in results))
+    try:
+        if jobs == 1:
+            threads = torch.get_num_threads()
+            try:
+                for i, kw in enumerate(plan): done(i, _call_one(fn, kw))
+            finally: torch.set_num_threads(threads)
+        else:
+            import concurrent.futures as cf, multiprocessing as mp
+            with cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context('spawn')) as ex:
+                futs = {ex.submit(_call_one, fn, kw): i for i, kw in enumerate(plan)}
+                for f in cf.as_completed(futs):
+                    try: m = f.result()
+                    except Exception as e: m = dict(status='failed', error=f'{type(e).__name__}: {e}')   # a worker that died
+                    done(futs[f], m)
+    finally: bar.close()
+    return results

@@ -7,6 +7,7 @@ Docs: https://vera-ebm.github.io/vera/ssl.html.md"""
 # %% ../nbs/09_ssl.ipynb #271f4828
 from __future__ import annotations
 import gzip, hashlib, io, json, math, time, urllib.request, zipfile
+from typing import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -332,6 +333,7 @@ def accuracy(net:nn.Module, x:torch.Tensor, y:torch.Tensor, batch:int=2048)->flo
 def run_ssl(dataset:str='human', method:str='vera', seed:int=0,
             n_iters:int|None=None, # None: Table 9's epochs x iterations per epoch
             lr:float|None=None, # None: Table 9
+            decay_at:Sequence[float]=(), # learning-rate decays (x0.3), as fractions of n_iters; Table 9 gives the rate, not the times
             root:str|Path='../shared/data', out_dir:str|Path='runs/ssl', eval_every:int=500,
             download:bool=False, max_rows:int|None=None, device=None, resume:bool=True, show_progress:bool|None=None)->dict:
     "Train one Table 6 method; write metrics.json (validation-accuracy curve) and checkpoint.pt into `out_dir`; return the metrics."
@@ -344,7 +346,9 @@ def run_ssl(dataset:str='human', method:str='vera', seed:int=0,
     n_iters = cfg['epochs'] * per_epoch if n_iters is None else n_iters
     lr = cfg['lr'] if lr is None else lr
     if not (isinstance(n_iters, int) and n_iters >= 1): raise ValueError(f"n_iters must be a positive integer, got {n_iters!r}")
-    params = dict(dataset=dataset, method=method, seed=seed, n_iters=n_iters, lr=lr, eval_every=eval_every, max_rows=max_rows,
+    if not all(isinstance(f, (int, float)) and 0 < f < 1 for f in decay_at): raise ValueError(f"decay_at must be fractions of n_iters in (0, 1), got {list(decay_at)}")
+    decay_iters = sorted(round(f * n_iters) for f in decay_at)
+    params = dict(dataset=dataset, method=method, seed=seed, n_iters=n_iters, lr=lr, decay_at=list(decay_at), eval_every=eval_every, max_rows=max_rows,
                   **{k: v for k, v in cfg.items() if k not in ('lr', 'epochs')}, root=str(root), out_dir=str(out_dir))
     out = Path(out_dir)
     try:
@@ -354,7 +358,7 @@ def run_ssl(dataset:str='human', method:str='vera', seed:int=0,
     except (OSError, ValueError, KeyError): pass
     dev = get_device(device); seed_everything(seed)
     tr = ssl_trainer(method, data, lr, cfg['clf_weight'], cfg['beta'], cfg['ent_weight'], cfg['pg_control'], cfg['noise_dim'],
-                     cfg['vat_eps'], cfg['kappa'], device=dev)
+                     cfg['vat_eps'], cfg['kappa'], decay_iters, device=dev)
     out.mkdir(parents=True, exist_ok=True)
     ev = lambda t: {'val_acc': accuracy(t.ebm, data.x_val, data.y_val)}
     hist = fit(tr, ssl_batches(data, cfg['batch_size'], method == 'all_labels', dev), n_iters, eval_fn=ev,
@@ -374,7 +378,7 @@ def table6(results:dict, datasets, methods)->dict:
     cells = {}
     for ds in datasets:
         for m in methods:
-            v = [100 * r['val_acc'] for (d, mm, s), r in results.items() if d == ds and mm == m]
+            v = [100 * r['val_acc'] for (d, mm, s), r in results.items() if d == ds and mm == m and r.get('status') != 'failed']
             cells[f'{ds}/{m}'] = dict(mean=float(np.mean(v)) if v else None, std=float(np.std(v, ddof=1)) if len(v) > 1 else None,
                                       values=v, paper=PAPER_TABLE6[m].get(ds))
     return cells
@@ -384,5 +388,6 @@ def table6_markdown(cells:dict, datasets, methods)->str:
     rows = [head, '|' + '---|' * (1 + 2 * len(datasets))]
     for m in methods:
         c = [cells[f'{d}/{m}'] for d in datasets]
-        rows.append(f'| {m} | ' + ' | '.join(f"{x['mean']:.1f}" + (f" ± {x['std']:.1f}" if x['std'] is not None else '') + f" | {x['paper']}" for x in c) + ' |')
+        fmt = lambda x: 'no finished run' if x['mean'] is None else f"{x['mean']:.1f}" + (f" ± {x['std']:.1f}" if x['std'] is not None else '')
+        rows.append(f'| {m} | ' + ' | '.join(f"{fmt(x)} | {x['paper']}" for x in c) + ' |')
     return '\n'.join(rows)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
-from .core import seed_everything, write_metrics, get_device, LOG2PI, project_path
+from .core import seed_everything, write_metrics, get_device, LOG2PI, project_path, run_parallel
 from .vera import VERA, fit, load_checkpoint
 from .logz import grid_logz
 
@@ -380,38 +380,11 @@ def toy_plan(experiment:str, # 'table10', 'fig1' or 'stability'
         if not (isinstance(v, int) and v >= 1): raise ValueError(f"{k} must be a positive integer, got {v!r}")
     return plan
 
-def _one_run(spec:dict)->dict:
-    torch.set_num_threads(1)
-    try: return run_toy(**spec, show_progress=False)
-    except Exception as e: return dict(status='failed', error=f'{type(e).__name__}: {e}')
-
 def run_many(plan:list, # `toy_plan` output: run_toy keyword arguments
              jobs:int=1, # runs at a time, each in its own single-threaded process (1: in this process)
              show_progress:bool|None=None)->list:
     "Run every entry of `plan` (finished runs skipped, interrupted ones resumed); return their metrics in order."
-    from vera.core import progress
-    if not (isinstance(jobs, int) and jobs >= 1): raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
-    results = [None] * len(plan)
-    bar = progress(total=len(plan), desc='toy runs', disable=None if show_progress is None else not show_progress)
-    def done(i, m):
-        results[i] = m; bar.update(1)
-        bar.set_postfix(failed=sum(r is not None and r.get('status') == 'failed' for r in results))
-    try:
-        if jobs == 1:
-            threads = torch.get_num_threads()
-            try:
-                for i, spec in enumerate(plan): done(i, _one_run(spec))
-            finally: torch.set_num_threads(threads)
-        else:
-            import concurrent.futures as cf, multiprocessing as mp
-            with cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context('spawn')) as ex:
-                futs = {ex.submit(_one_run, spec): i for i, spec in enumerate(plan)}
-                for f in cf.as_completed(futs):
-                    try: m = f.result()
-                    except Exception as e: m = dict(status='failed', error=f'{type(e).__name__}: {e}')   # a worker that died
-                    done(futs[f], m)
-    finally: bar.close()
-    return results
+    return run_parallel(run_toy, plan, jobs, 'toy runs', show_progress)
 
 # %% ../nbs/06_toy.ipynb #82df7775
 COLLAPSE_LOGLIK = -math.log(64.0)   # the uniform density on [-4, 4]^2
