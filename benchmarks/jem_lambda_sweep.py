@@ -5,7 +5,10 @@ penalty, f on data and on samples, the generator's sigma, sample grids), never o
   python benchmarks/jem_lambda_sweep.py run 1        # one short run per lambda, into runs/jem_lam/lam<lambda>_n800
   python benchmarks/jem_lambda_sweep.py run 0.1
   python benchmarks/jem_lambda_sweep.py run 0.01
-  python benchmarks/jem_lambda_sweep.py summary runs/jem_lam results/jem_mnist_cpu_attempts/lambda_sweep/summary.json
+  python benchmarks/jem_lambda_sweep.py summary runs/jem_lam results/jem_mnist_cpu_attempts/lambda_sweep/summary.json runs/jem/mnist_cpu_lam0.01
+
+The last argument adds the full-length run `vera-jem --preset mnist_cpu --device cpu --set ent_weight=0.01 --out-dir
+runs/jem/mnist_cpu_lam0.01` (stopped at iteration ~1,390 once it had destabilised) to the summary.
 """
 import json, sys
 from pathlib import Path
@@ -31,7 +34,7 @@ if __name__ == '__main__':
     if sys.argv[1] == 'run': run(float(sys.argv[2]))
     elif sys.argv[1] == 'summary':
         root, out = Path(sys.argv[2]), Path(sys.argv[3])
-        rows = [summarise(r) for r in sorted(root.glob('lam*')) if (r / 'checkpoint.pt').exists()]
+        rows = [summarise(r) for r in sorted(root.glob('lam*')) + [Path(a) for a in sys.argv[4:]] if (r / 'checkpoint.pt').exists()]
         out.parent.mkdir(parents=True, exist_ok=True); out.write_text(json.dumps(rows, indent=1))
         for r in rows: print(r)
     else: sys.exit(__doc__)
