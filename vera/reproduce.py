@@ -14,8 +14,8 @@ import numpy as np
 from .core import write_metrics, read_metrics, atomic_write_bytes, project_path, progress
 
 # %% auto #0
-__all__ = ['REGISTRY', 'Table', 'register', 'check_table', 'cell_done', 'reproduce', 'assemble', 'table_markdown',
-           'vera_reproduce_cli']
+__all__ = ['REGISTRY', 'SMOKE_TIMEOUT', 'Table', 'register', 'check_table', 'cell_done', 'reproduce', 'assemble',
+           'table_markdown', 'vera_reproduce_cli']
 
 # %% ../nbs/12_reproduce.ipynb #a9c9c072
 @dataclass
@@ -65,7 +65,7 @@ def _table10():
                'smoke': dict(base, paper_iters=20, short_iters=20)},
         params=lambda r, c, s, d: dict(datasets=c, methods=r, seeds=s, run_root=str(d), results_dir=str(Path(d) / 'results')),
         collect=_toy_metrics, paper={(m, d): v for d, row in PAPER_TABLE10.items() for m, v in row.items()},
-        unit='nats', digits=3, labels=dict(TABLE10_METHODS), share={'paper': 'all', 'cpu': 'all'}, jobs_param='jobs')
+        unit='nats', digits=3, labels=dict(TABLE10_METHODS), share={'paper': 'all', 'cpu': 'all'})
 
 def _fig1_metrics(cell_dir, row, col, seed):
     from vera.toy import method_tag
@@ -84,7 +84,7 @@ def _figure1():
         axes={p: dict(row=rows, col=['rings'], seed=[0]) for p in ('paper', 'cpu', 'smoke')},
         fixed={'paper': dict(base, fig1_iters=100_000), 'cpu': dict(base, fig1_iters=10_000), 'smoke': dict(base, fig1_iters=20)},
         params=lambda r, c, s, d: dict(fig1_dataset=c[0], run_root=str(d), results_dir=str(Path(d) / 'results')),
-        collect=_fig1_metrics, paper={}, unit='nats', digits=3, share='all', jobs_param='jobs')
+        collect=_fig1_metrics, paper={}, unit='nats', digits=3, share='all')
 
 # %% ../nbs/12_reproduce.ipynb #bb487ada
 def _ssl_metrics(cell_dir, row, col, seed):
@@ -168,6 +168,8 @@ def _gpus()->list:
         return list(range(torch.cuda.device_count()))
     except Exception: return []
 
+SMOKE_TIMEOUT = 300.0   # seconds: a smoke cell takes 15-60 s on a quiet 2-core machine, so past this it has hung
+
 def _papermill(cmd:list, env:dict, timeout:float|None)->tuple:
     "Run `cmd` in its own process group; past `timeout` seconds kill the group and raise `TimeoutError`."
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
@@ -212,13 +214,14 @@ def reproduce(name:str, # registered table
               jobs:int=1, # cells at a time (with GPUs: at most one per GPU)
               only:list|None=None, # keep cells whose key contains every one of these strings
               dry_run:bool=False, # list what would run, run nothing
-              timeout:float|None=None, # seconds one papermill execution may take (None: no limit)
+              timeout:float|None=None, # seconds one papermill execution may take (None: SMOKE_TIMEOUT for the smoke preset, else no limit)
               retries:int=1, # times a cell that ran past `timeout` is started again (other failures are not retried)
               show_progress:bool|None=None)->dict:
     "Run the missing cells of a table's grid with papermill, then assemble the table; returns the assembled table."
     t = check_table(name, preset)
     if not (isinstance(jobs, int) and jobs >= 1): raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
     if timeout is not None and not timeout > 0: raise ValueError(f"timeout must be positive seconds or None, got {timeout!r}")
+    if timeout is None and preset == 'smoke': timeout = SMOKE_TIMEOUT
     if not (isinstance(retries, int) and retries >= 0): raise ValueError(f"retries must be a non-negative integer, got {retries!r}")
     out = project_path(out)
     cells = [c for c in t.cells(preset) if not only or all(o in c['key'] for o in only)]
@@ -323,7 +326,7 @@ def vera_reproduce_cli(argv=None):
     p.add_argument('--jobs', type=int, default=1, help='cells at a time; with GPUs at most one per GPU (default: 1)')
     p.add_argument('--only', default=None, help='comma-separated strings a cell key must contain, e.g. moons,vera_lam1')
     p.add_argument('--dry-run', action='store_true', help='list the cells that would run and exit')
-    p.add_argument('--timeout', type=float, default=None, help='seconds one papermill execution may take (default: no limit)')
+    p.add_argument('--timeout', type=float, default=None, help=f'seconds one papermill execution may take (default: {SMOKE_TIMEOUT:g} for the smoke preset, else no limit)')
     p.add_argument('--retries', type=int, default=1, help='times a cell that ran past --timeout is started again (default: 1)')
     a = p.parse_args(argv)
     try:
