@@ -34,7 +34,10 @@ def test_killed_batch_resumes_with_only_the_missing_cells(tmp_path):
     assert all(c['values'] and c['missing_seeds'] == [0] for c in t['cells'].values())   # seed 0 was not asked for: marked missing
     assert 'paper -2.32' in t['markdown'] and '[1/2 seeds missing]' in t['markdown']
 
+ROOT = Path(__file__).resolve().parents[1]
+
 def test_smoke_of_figure1_and_table6(tmp_path):
+    before = (ROOT / 'pyproject.toml').stat().st_mtime_ns    # nbdev_export rewrites pyproject.toml whenever it runs
     for table in ('figure1', 'table6'):
         r = subprocess.run([str(BIN / 'vera-reproduce'), table, '--preset', 'smoke', '--out', str(tmp_path), '--jobs', '2'],
                            capture_output=True, text=True, timeout=900)
@@ -42,6 +45,7 @@ def test_smoke_of_figure1_and_table6(tmp_path):
         t = json.loads((tmp_path / table / 'smoke' / 'table.json').read_text())
         assert all(c['mean'] is not None for c in t['cells'].values()), t['markdown']
     assert (tmp_path / 'figure1' / 'smoke' / 'all' / 'results' / 'figure1.png').exists()
+    assert (ROOT / 'pyproject.toml').stat().st_mtime_ns == before, "a papermill run exported the notebooks into the project"
 
 def test_smoke_of_jem(tmp_path):
     r = subprocess.run([str(BIN / 'vera-reproduce'), 'jem', '--preset', 'smoke', '--out', str(tmp_path)], capture_output=True, text=True, timeout=1800)

@@ -242,7 +242,7 @@ def reproduce(name:str, # registered table
                    disable=None if show_progress is None else not show_progress)
     def work(d, cs):
         slot = slots.get()
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONUNBUFFERED='1')
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONUNBUFFERED='1', VERA_NO_EXPORT='1')   # runs must not rewrite the project
         env.pop('IN_TEST', None)      # a cell is a real run with its parameters, even when the batch itself runs under nbdev-test
         if slot is not None: env['CUDA_VISIBLE_DEVICES'] = str(slot)
         with lock: state['running'] += 1; bar.set_postfix(state)
