@@ -30,7 +30,6 @@ class Table:
     row_name:str='method'; col_name:str='dataset'; unit:str=''; digits:int=2
     labels:dict=field(default_factory=dict) # row -> display label
     share:str|dict='none' # cells that one notebook execution fills: 'none' (each its own), 'row' (a row and seed share it), 'all'; or preset -> one of these
-    jobs_param:str|None=None # notebook parameter that takes `--jobs` when one execution fills every cell ('all')
 
     def share_mode(self, preset:str)->str:
         return self.share.get(preset, 'none') if isinstance(self.share, dict) else self.share
@@ -143,7 +142,6 @@ def check_table(name:str, preset:str='smoke', nbs_dir:str|Path|None=None)->Table
     declared = set(papermill.inspect_notebook(str(nb)))
     cell0 = t.cells(preset)[0]
     asked = set(t.fixed[preset]) | set(t.params([cell0['row']], [cell0['col']], [cell0['seed']], Path('x')))
-    if t.jobs_param: asked.add(t.jobs_param)
     unknown = sorted(asked - declared)
     if unknown: raise ValueError(f"{nb.name} does not declare the parameters {unknown} in its parameters cell")
     return t
@@ -181,16 +179,15 @@ def _papermill(cmd:list, env:dict, timeout:float|None)->tuple:
         os.killpg(p.pid, signal.SIGKILL); p.wait(); raise
     return p.returncode, err
 
-def _group_params(t:Table, preset:str, cells:list, cell_dir:Path, jobs:int=1)->dict:
+def _group_params(t:Table, preset:str, cells:list, cell_dir:Path)->dict:
     "Notebook parameters of the one execution that fills `cells`."
     axis = lambda k: list(dict.fromkeys(c[k] for c in cells))      # distinct values, in grid order
     params = dict(t.fixed[preset], **t.params(axis('row'), axis('col'), axis('seed'), cell_dir))
-    if t.jobs_param and t.share_mode(preset) == 'all': params[t.jobs_param] = jobs
     return params
 
-def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:float|None, jobs:int=1)->None:
+def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:float|None)->None:
     "Execute the notebook for `cells` (sharing `cell_dir`), then record each cell's number in its metrics.json."
-    params = _group_params(t, preset, cells, cell_dir, jobs)
+    params = _group_params(t, preset, cells, cell_dir)
     cell_dir.mkdir(parents=True, exist_ok=True)
     (cell_dir / 'error.txt').unlink(missing_ok=True)
     yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
@@ -248,7 +245,7 @@ def reproduce(name:str, # registered table
         with lock: state['running'] += 1; bar.set_postfix(state)
         try:
             for attempt in range(retries + 1):
-                try: _run_cell(t, preset, cs, d, env, timeout, jobs); break
+                try: _run_cell(t, preset, cs, d, env, timeout); break
                 except TimeoutError as e:
                     if attempt == retries: raise
                     print(f"{d}: {str(e).splitlines()[0]}; starting it again", file=sys.stderr, flush=True)
