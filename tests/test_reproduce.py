@@ -45,6 +45,8 @@ def test_smoke_of_figure1_and_table6(tmp_path):
         t = json.loads((tmp_path / table / 'smoke' / 'table.json').read_text())
         assert all(c['mean'] is not None for c in t['cells'].values()), t['markdown']
     assert (tmp_path / 'figure1' / 'smoke' / 'all' / 'results' / 'figure1.png').exists()
+    # figure1's one shared execution got --jobs 2: its run_many ran the seven runs in spawned worker processes
+    assert 'jobs = 2' in (tmp_path / 'figure1' / 'smoke' / 'all' / 'notebook.ipynb').read_text()
     assert (ROOT / 'pyproject.toml').stat().st_mtime_ns == before, "a papermill run exported the notebooks into the project"
 
 def test_smoke_of_jem(tmp_path):

@@ -219,12 +219,21 @@ def _call_one(fn:Callable, kw:dict)->dict:
     try: return fn(**kw, show_progress=False)
     except Exception as e: return dict(status='failed', error=f'{type(e).__name__}: {e}')
 
+def _check_spawnable(fn:Callable):
+    "Spawned processes import `fn` by module and name: one defined in a notebook cell or an interactive session cannot be."
+    main = sys.modules.get('__main__')
+    if getattr(fn, '__module__', None) == '__main__' and not getattr(main, '__file__', None):
+        raise ValueError(f"run_parallel with jobs > 1 runs `fn` in spawned processes, which import it by name, but {getattr(fn, '__qualname__', fn)!r} "
+                         "is defined in a notebook cell or an interactive session, which they cannot import. Pass the package's function "
+                         "(e.g. `from vera.toy import run_toy`), or use jobs=1")
+
 def run_parallel(fn:Callable, # a module-level run function taking `show_progress` (processes are spawned: it must pickle)
                  plan:list, # keyword arguments of `fn`, one dict per run
                  jobs:int=1, # runs at a time, each in its own single-threaded process (1: one after another in this process)
                  desc:str='runs', show_progress:bool|None=None)->list:
     "Call `fn(**kw)` for every `kw` in `plan`; return the results in plan order, failures as {'status': 'failed', 'error': ...}."
     if not (isinstance(jobs, int) and not isinstance(jobs, bool) and jobs >= 1): raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
+    if jobs > 1: _check_spawnable(fn)
     results = [None] * len(plan)
     bar = progress(total=len(plan), desc=desc, disable=None if show_progress is None else not show_progress)
     def done(i, m):

@@ -30,6 +30,7 @@ class Table:
     row_name:str='method'; col_name:str='dataset'; unit:str=''; digits:int=2
     labels:dict=field(default_factory=dict) # row -> display label
     share:str|dict='none' # cells that one notebook execution fills: 'none' (each its own), 'row' (a row and seed share it), 'all'; or preset -> one of these
+    jobs_param:str|None=None # notebook parameter that takes `jobs` when one execution fills every cell ('all')
 
     def share_mode(self, preset:str)->str:
         return self.share.get(preset, 'none') if isinstance(self.share, dict) else self.share
@@ -64,7 +65,7 @@ def _table10():
                'smoke': dict(base, paper_iters=20, short_iters=20)},
         params=lambda r, c, s, d: dict(datasets=c, methods=r, seeds=s, run_root=str(d), results_dir=str(Path(d) / 'results')),
         collect=_toy_metrics, paper={(m, d): v for d, row in PAPER_TABLE10.items() for m, v in row.items()},
-        unit='nats', digits=3, labels=dict(TABLE10_METHODS), share={'paper': 'all', 'cpu': 'all'})
+        unit='nats', digits=3, labels=dict(TABLE10_METHODS), share={'paper': 'all', 'cpu': 'all'}, jobs_param='jobs')
 
 def _fig1_metrics(cell_dir, row, col, seed):
     from vera.toy import method_tag
@@ -83,7 +84,7 @@ def _figure1():
         axes={p: dict(row=rows, col=['rings'], seed=[0]) for p in ('paper', 'cpu', 'smoke')},
         fixed={'paper': dict(base, fig1_iters=100_000), 'cpu': dict(base, fig1_iters=10_000), 'smoke': dict(base, fig1_iters=20)},
         params=lambda r, c, s, d: dict(fig1_dataset=c[0], run_root=str(d), results_dir=str(Path(d) / 'results')),
-        collect=_fig1_metrics, paper={}, unit='nats', digits=3, share='all')
+        collect=_fig1_metrics, paper={}, unit='nats', digits=3, share='all', jobs_param='jobs')
 
 # %% ../nbs/12_reproduce.ipynb #bb487ada
 def _ssl_metrics(cell_dir, row, col, seed):
@@ -142,6 +143,7 @@ def check_table(name:str, preset:str='smoke', nbs_dir:str|Path|None=None)->Table
     declared = set(papermill.inspect_notebook(str(nb)))
     cell0 = t.cells(preset)[0]
     asked = set(t.fixed[preset]) | set(t.params([cell0['row']], [cell0['col']], [cell0['seed']], Path('x')))
+    if t.jobs_param: asked.add(t.jobs_param)
     unknown = sorted(asked - declared)
     if unknown: raise ValueError(f"{nb.name} does not declare the parameters {unknown} in its parameters cell")
     return t
@@ -179,15 +181,16 @@ def _papermill(cmd:list, env:dict, timeout:float|None)->tuple:
         os.killpg(p.pid, signal.SIGKILL); p.wait(); raise
     return p.returncode, err
 
-def _group_params(t:Table, preset:str, cells:list, cell_dir:Path)->dict:
-    "Notebook parameters of the one execution that fills `cells`."
+def _group_params(t:Table, preset:str, cells:list, cell_dir:Path, jobs:int=1)->dict:
+    "Notebook parameters of the one execution that fills `cells` (an execution that fills all of them gets `jobs`)."
     axis = lambda k: list(dict.fromkeys(c[k] for c in cells))      # distinct values, in grid order
     params = dict(t.fixed[preset], **t.params(axis('row'), axis('col'), axis('seed'), cell_dir))
+    if t.jobs_param and t.share_mode(preset) == 'all': params[t.jobs_param] = jobs
     return params
 
-def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:float|None)->None:
+def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:float|None, jobs:int=1)->None:
     "Execute the notebook for `cells` (sharing `cell_dir`), then record each cell's number in its metrics.json."
-    params = _group_params(t, preset, cells, cell_dir)
+    params = _group_params(t, preset, cells, cell_dir, jobs)
     cell_dir.mkdir(parents=True, exist_ok=True)
     (cell_dir / 'error.txt').unlink(missing_ok=True)
     yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
@@ -245,7 +248,7 @@ def reproduce(name:str, # registered table
         with lock: state['running'] += 1; bar.set_postfix(state)
         try:
             for attempt in range(retries + 1):
-                try: _run_cell(t, preset, cs, d, env, timeout); break
+                try: _run_cell(t, preset, cs, d, env, timeout, jobs); break
                 except TimeoutError as e:
                     if attempt == retries: raise
                     print(f"{d}: {str(e).splitlines()[0]}; starting it again", file=sys.stderr, flush=True)

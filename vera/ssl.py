@@ -22,7 +22,7 @@ from .samplers import PCD, ReplayBuffer
 __all__ = ['HUMAN_SHA256', 'URLS', 'DATASETS', 'TABLE9', 'SSL_COMMON', 'PAPER_TABLE6', 'SSL_METHODS', 'read_human',
            'read_hepmass', 'read_crop', 'read_mnist', 'repeated_min_mask', 'TabularData', 'split_ssl', 'load_tabular',
            'write_fixture', 'TabularNet', 'TabularGenerator', 'Supervised', 'vat_loss', 'VAT', 'ssl_trainer',
-           'ssl_batches', 'accuracy', 'run_ssl', 'table6', 'table6_markdown']
+           'ssl_batches', 'accuracy', 'run_ssl', 'table6', 'table6_markdown', 'ssl_margin', 'plot_ssl_curves']
 
 # %% ../nbs/09_ssl.ipynb #d21375e4
 HUMAN_SHA256 = {'X_train.txt': '9c1246099c8d5463779eec5a3845cc3898df9d8c715441ab2a1232d4421fc42f',
@@ -394,3 +394,33 @@ def table6_markdown(cells:dict, datasets, methods)->str:
         fmt = lambda x: 'no finished run' if x['mean'] is None else f"{x['mean']:.1f}" + (f" ± {x['std']:.1f}" if x['std'] is not None else '')
         rows.append(f'| {m} | ' + ' | '.join(f"{fmt(x)} | {x['paper']}" for x in c) + ' |')
     return '\n'.join(rows)
+
+# %% ../nbs/09_ssl.ipynb #1818250a
+def ssl_margin(cells:dict, dataset:str, a:str='vera', b:str='supervised')->dict:
+    "Mean accuracy of `a` minus that of `b` on `dataset`, its standard error over seeds (Welch), and whether it is beyond seed noise."
+    x, y = cells[f'{dataset}/{a}']['values'], cells[f'{dataset}/{b}']['values']
+    if len(x) < 2 or len(y) < 2: return dict(diff=None, se=None, every_seed_above=None, beyond_noise=None)
+    d, se = float(np.mean(x) - np.mean(y)), float(math.sqrt(np.var(x, ddof=1) / len(x) + np.var(y, ddof=1) / len(y)))
+    above = bool(min(x) > max(y))
+    return dict(diff=d, se=se, every_seed_above=above, beyond_noise=bool(d > 2 * se and above))
+
+def plot_ssl_curves(run_root, datasets, methods, seeds):
+    "Validation accuracy against iteration for each dataset: mean over seeds (line) and the range over seeds (band)."
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, len(datasets), figsize=(5 * len(datasets), 3.6), squeeze=False)
+    for ax, ds in zip(axes[0], datasets):
+        for m in methods:
+            curves = []
+            for s in seeds:
+                try: curves.append(json.loads((Path(run_root) / ds / m / f'seed{s}' / 'metrics.json').read_text())['eval_curve'])
+                except (OSError, ValueError, KeyError): pass
+            if not curves: continue
+            n = min(len(c) for c in curves)
+            its = [e['iteration'] for e in curves[0][:n]]
+            acc = 100 * np.array([[e['val_acc'] for e in c[:n]] for c in curves])
+            line, = ax.plot(its, acc.mean(0), label=f'{m} ({len(curves)} seeds)')
+            ax.fill_between(its, acc.min(0), acc.max(0), color=line.get_color(), alpha=0.2)
+        ax.set(title=ds, xlabel='iteration', ylabel='validation accuracy (%)'); ax.grid(alpha=0.3)
+    axes[0][-1].legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -384,7 +384,8 @@ def run_many(plan:list, # `toy_plan` output: run_toy keyword arguments
              jobs:int=1, # runs at a time, each in its own single-threaded process (1: in this process)
              show_progress:bool|None=None)->list:
     "Run every entry of `plan` (finished runs skipped, interrupted ones resumed); return their metrics in order."
-    return run_parallel(run_toy, plan, jobs, 'toy runs', show_progress)
+    from vera.toy import run_toy as fn     # the exported function: spawned processes cannot import a notebook cell's copy
+    return run_parallel(fn, plan, jobs, 'toy runs', show_progress)
 
 # %% ../nbs/06_toy.ipynb #82df7775
 COLLAPSE_LOGLIK = -math.log(64.0)   # the uniform density on [-4, 4]^2
