@@ -661,7 +661,7 @@ def _check_jem_args(p:dict):
     for k in ('widen', 'gen_feats', 'noise_dim', 'num_samples', 'batch_size', 'epochs', 'n_steps', 'buffer_size', 'n_ood',
               'n_samples', 'mala_chunk', 'n_per_class'):
         if not (is_int(p[k]) and p[k] >= 1): raise ValueError(f"{k} must be a positive integer, got {p[k]!r}")
-    for k in ('warmup_iters', 'mala_steps', 'mala_burn_in', 'ckpt_every'):
+    for k in ('warmup_iters', 'mala_steps', 'mala_burn_in', 'ckpt_every', 'n_val'):
         if not (is_int(p[k]) and p[k] >= 0): raise ValueError(f"{k} must be an integer >= 0, got {p[k]!r}")
     for k in ('n_iters', 'eval_every', 'n_eval', 'n_test'):
         if p[k] is not None and not (is_int(p[k]) and p[k] >= 1): raise ValueError(f"{k} must be None or a positive integer, got {p[k]!r}")
@@ -678,11 +678,13 @@ def _check_jem_args(p:dict):
     if not (isinstance(p['depth'], int) and p['depth'] >= 10 and (p['depth'] - 4) % 6 == 0):
         raise ValueError(f"depth must be 6n + 4 with n >= 1 (10, 16, 22, 28, ...), got {p['depth']!r}")
 
+_ADDED_LATER = {'n_val': 0}    # parameters that runs recorded before they existed had at this value
+
 def _finished_run(out:Path, params:dict)->dict|None:
     "The metrics of a run in `out` written with the same hyperparameters, else None."
     try: rec = json.loads((out / 'metrics.json').read_text())
     except (OSError, ValueError): return None
-    def hyper(d): return {k: v for k, v in d.items() if k not in _NOT_HYPER}
+    def hyper(d): return {k: v for k, v in {**_ADDED_LATER, **d}.items() if k not in _NOT_HYPER}
     return rec.get('metrics') if hyper(rec.get('params', {})) == hyper(json.loads(json.dumps(params))) else None
 
 def _pcd_samples(tr:PCD, n:int, chunk:int)->tuple:
@@ -703,9 +705,11 @@ def _pcd_conditional(tr:PCD, classes, n:int)->torch.Tensor:
 
 def _plot_curve(out:Path, curve:list):
     import matplotlib; import matplotlib.pyplot as plt
+    key = 'val_acc' if 'val_acc' in curve[0] else 'test_acc'
     fig, ax = plt.subplots(figsize=(4.5, 3))
-    ax.plot([e['iteration'] for e in curve], [100 * e['test_acc'] for e in curve], 'o-', ms=2)
-    ax.set_xlabel('iteration'); ax.set_ylabel('test accuracy (%)'); fig.tight_layout(); fig.savefig(out / 'curve.png', dpi=90); plt.close(fig)
+    ax.plot([e['iteration'] for e in curve], [100 * e[key] for e in curve], 'o-', ms=2)
+    ax.set_xlabel('iteration'); ax.set_ylabel(('validation' if key == 'val_acc' else 'test') + ' accuracy (%)')
+    fig.tight_layout(); fig.savefig(out / 'curve.png', dpi=90); plt.close(fig)
 
 def run_jem(dataset:str='cifar10', # 'cifar10', 'cifar100', 'svhn' or 'mnist'
             method:str='vera', # 'vera' (VERA) or 'pcd' (JEM: SGLD from a replay buffer)
@@ -724,6 +728,7 @@ def run_jem(dataset:str='cifar10', # 'cifar10', 'cifar100', 'svhn' or 'mnist'
             n_steps:int=20, sgld_lr:float=1.0, sgld_std:float=0.01, buffer_size:int=10_000, reinit_freq:float=0.05, # PCD
             eval_every:int|None=None, # iterations between test evaluations (None: once per epoch)
             n_eval:int|None=None, # test images of the periodic evaluation (None: all)
+            n_val:int=0, # the last n_val training images are held out for validation: periodic evaluations use them, not the test set
             n_test:int|None=None, # test images of the final evaluation (None: all)
             n_ood:int=10_000, # images per OOD set and of the test set they are compared with
             n_samples:int=12_800, # refined samples for FID/IS and the bucketed grid
@@ -750,6 +755,9 @@ def run_jem(dataset:str='cifar10', # 'cifar10', 'cifar100', 'svhn' or 'mnist'
         if resume and (done := _finished_run(out, params)) is not None: return done if rank == 0 else None
         x_tr, y_tr = load_image_tensors(dataset, root, train=True)
         x_te, y_te = load_image_tensors(dataset, root, train=False)
+        if n_val and n_val > len(x_tr) - batch_size:
+            raise ValueError(f"n_val ({n_val}) must leave at least a batch ({batch_size}) of the {len(x_tr)} training examples")
+        if n_val: x_tr, y_tr, x_va, y_va = x_tr[:-n_val], y_tr[:-n_val], x_tr[-n_val:], y_tr[-n_val:]
         want_fid = fid and spec['channels'] == 3 and rank == 0
         if want_fid: _torch_fidelity(); weights = inception_weights_path(inception_weights)
         data = EpochBatches(x_tr, y_tr, batch_size, seed, augment=True, flip=spec['flip'], rank=rank, world_size=world)
@@ -775,6 +783,9 @@ def run_jem(dataset:str='cifar10', # 'cifar10', 'cifar100', 'svhn' or 'mnist'
         if world > 1: sync_trainer(tr)
         it0 = tr.iteration
         def evaluate(t):
+            if n_val:
+                r = evaluate_classifier(t.ebm, _tensor_batches(x_va, y_va))
+                return {'val_acc': r['accuracy'], 'val_nll': r['nll']}
             r = evaluate_classifier(t.ebm, _tensor_batches(x_te[:n_eval], y_te[:n_eval]))
             return {'test_acc': r['accuracy'], 'test_nll': r['nll']}
         if rank == 0: out.mkdir(parents=True, exist_ok=True)
@@ -798,6 +809,9 @@ def run_jem(dataset:str='cifar10', # 'cifar10', 'cifar100', 'svhn' or 'mnist'
             net = tr.ebm
             ev = evaluate_classifier(net, _tensor_batches(x_te[:n_test], y_te[:n_test]))
             metrics.update(test_acc=ev['accuracy'], test_ece=ev['ece'], test_nll=ev['nll'], n_test=ev['n'])
+            if n_val:
+                ev = evaluate_classifier(net, _tensor_batches(x_va, y_va))
+                metrics.update(val_acc=ev['accuracy'], val_ece=ev['ece'], val_nll=ev['nll'], n_val=ev['n'])
             x_in = scale_images(x_te[:n_ood])
             sets, skipped = ood_sets(dataset, x_in, root, n_ood, seed)
             metrics.update(ood_auroc=ood_report(net, x_in, sets), ood_skipped=skipped, ood_n=len(x_in))
