@@ -92,14 +92,14 @@ def _ssl_metrics(cell_dir, row, col, seed):
     return 100 * read_metrics(p)['metrics']['val_acc_tail'], p
 
 def _table6():
-    from vera.ssl import PAPER_TABLE6, SSL_METHODS
+    from vera.ssl import PAPER_TABLE6, SSL_METHODS, SSL_CPU_BUDGET
     base = dict(eval_every=500)
     return Table('table6', 'Table 6: semi-supervised accuracy (%) with 10 labels per class', '09_ssl.ipynb',
         axes={'paper': dict(row=list(SSL_METHODS), col=['human', 'mnist'], seed=[0, 1, 2]),
               'cpu': dict(row=list(SSL_METHODS), col=['human', 'mnist'], seed=[0, 1, 2]),
               'smoke': dict(row=['supervised', 'vera'], col=['human'], seed=[0])},
         fixed={'paper': dict(base, n_iters=None, lr=None),
-               'cpu': dict(eval_every=250, n_iters={'human': 3000, 'mnist': 10000}, lr=3e-4, decay_at=[0.6, 0.8]),
+               'cpu': dict(SSL_CPU_BUDGET),
                'smoke': dict(n_iters=4, lr=1e-4, eval_every=2)},
         params=lambda r, c, s, d: dict(datasets=c, methods=r, seeds=s, run_root=str(d), results_dir=str(Path(d) / 'results')),
         collect=_ssl_metrics, paper={(m, d): v for m, row in PAPER_TABLE6.items() for d, v in row.items()}, unit='%', digits=1,
