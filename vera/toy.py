@@ -19,8 +19,8 @@ from .logz import grid_logz
 __all__ = ['TOY_DATASETS', 'TOY_METHODS', 'PAPER_TABLE10', 'TABLE10_METHODS', 'COLLAPSE_LOGLIK', 'sample_toy', 'ToyEBM',
            'ToyGenerator', 'MixtureEBM', 'toy_loglik', 'MaxLikelihood', 'toy_ebm', 'toy_trainer', 'heldout_loglik',
            'run_toy', 'vera_toy_cli', 'method_tag', 'toy_plan', 'run_many', 'table10', 'table10_markdown',
-           'released_protocol', 'plot_table10_curves', 'plot_figure1', 'stability_summary', 'plot_stability',
-           'toy_explorer', 'plot_lambda_grid']
+           'table10_checks', 'table10_checks_markdown', 'released_protocol', 'plot_table10_curves', 'plot_figure1',
+           'stability_summary', 'plot_stability', 'toy_explorer', 'plot_lambda_grid']
 
 # %% ../nbs/06_toy.ipynb #8b637efb
 def _rings(n, rng):
@@ -435,6 +435,36 @@ def table10_markdown(t:dict)->str:
         cells = [t['cells'][f'{d}/{key}'] for d in ds]
         lines.append(f'| {label} | ' + ' | '.join(f'{ours(c)} | {paper(c)}' for c in cells) + ' |')
     return '\n'.join(lines)
+
+def table10_checks(t:dict, # `table10` output
+                   released:dict|None=None, # dataset/method -> {'best': ...}: the released print emulated (`released_protocol`, mean over seeds)
+                   vera_tol:float=0.15, ml_tol:float=0.1)->dict:
+    "The issue's acceptance checks on Table 10, per dataset: VERA (λ = 1) near the paper, VERA above PCD (and whether every seed is), ML near the paper."
+    out = {}
+    for ds in t['datasets']:
+        v, p, m = (t['cells'][f'{ds}/{k}'] for k in ('vera_lam1', 'pcd', 'ml'))
+        r = (released or {}).get(f'{ds}/ml')
+        out[ds] = dict(
+            vera_gap=v['gap'], vera_ok=None if v['gap'] is None else v['gap'] >= -vera_tol,
+            vera_minus_pcd=None if v['mean'] is None or p['mean'] is None else v['mean'] - p['mean'],
+            vera_above_pcd_every_seed=None if not (v['values'] and p['values']) else min(v['values']) > max(p['values']),
+            seeds=(v['seeds_done'], p['seeds_done']),
+            ml_gap=m['gap'], ml_ok=None if m['gap'] is None else abs(m['gap']) <= ml_tol,
+            ml_gap_released=None if r is None or m['paper'] is None else r['best'] - m['paper'],
+            ml_ok_released=None if r is None or m['paper'] is None else abs(r['best'] - m['paper']) <= ml_tol)
+    return dict(checks=out, vera_tol=vera_tol, ml_tol=ml_tol)
+
+def table10_checks_markdown(c:dict)->str:
+    "The checks as a Markdown table; a cell reads 'yes'/'NO' with the number behind it."
+    yn = lambda ok, x: '–' if ok is None else f"{'yes' if ok else 'NO'} ({x:+.3f})"
+    rows = [f"| dataset | VERA λ = 1 within {c['vera_tol']:g} of the paper | VERA λ = 1 − PCD | every VERA seed above every PCD seed "
+            f"| ML within {c['ml_tol']:g} of the paper (final) | ML within {c['ml_tol']:g} (released print, emulated) |", '|---|---|---|---|---|---|']
+    for ds, k in c['checks'].items():
+        d = k['vera_minus_pcd']
+        rows.append(f"| {ds} | {yn(k['vera_ok'], k['vera_gap'])} | {'–' if d is None else f'{d:+.3f}'} "
+                    f"| {'–' if k['vera_above_pcd_every_seed'] is None else ('yes' if k['vera_above_pcd_every_seed'] else 'NO')} ({k['seeds'][0]} and {k['seeds'][1]} seeds) "
+                    f"| {yn(k['ml_ok'], k['ml_gap'])} | {yn(k['ml_ok_released'], k['ml_gap_released'] or 0.0)} |")
+    return '\n'.join(rows)
 
 def released_protocol(run_dir:str|Path, # a finished run folder of the mixture (ebm='mog')
                       n_evals:int=1000, # evaluations over a run: the released code prints one every ~100 iterations of 100,000
