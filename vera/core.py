@@ -105,12 +105,16 @@ def check_positive(**kw):
             raise ValueError(f"{k} must be a positive number, got {v!r}")
 
 # %% ../nbs/00_core.ipynb #03eef55a
+def _umask()->int:
+    m = os.umask(0); os.umask(m); return m
+
 def atomic_write_bytes(path:str|Path, data:bytes):
     "Write `data` to `path` atomically (temporary file + rename)."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f: f.write(data); f.flush(); os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes the file private (0600); give it the mode a plain open() would
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)
@@ -123,7 +127,7 @@ def atomic_torch_save(obj, path:str|Path):
     buf = io.BytesIO(); torch.save(obj, buf)
     return atomic_write_bytes(path, buf.getvalue())
 
-# %% ../nbs/00_core.ipynb #deaafcda
+# %% ../nbs/00_core.ipynb #a312b446
 def git_sha(path:str|Path='.')->str|None:
     "The commit of the git repository holding `path` (with '+dirty' if it has changes), or None."
     try:
@@ -192,7 +196,7 @@ def read_metrics(path:str|Path)->dict:
     if missing: raise ValueError(f"{p} lacks the entries {missing}")
     return rec
 
-# %% ../nbs/00_core.ipynb #513f6671
+# %% ../nbs/00_core.ipynb #2e33c285
 def project_path(p:str|Path)->Path:
     "An absolute path: `p` itself if absolute, else relative to the enclosing project's root (else to the cwd)."
     p = Path(p)
@@ -201,7 +205,7 @@ def project_path(p:str|Path)->Path:
         if (d / 'pyproject.toml').exists(): return d / p
     return Path.cwd() / p
 
-# %% ../nbs/00_core.ipynb #648ba2a8
+# %% ../nbs/00_core.ipynb #6c1e8c3c
 def in_test()->bool:
     "True under nbdev-test (which sets `IN_TEST`)."
     return bool(os.environ.get('IN_TEST'))
@@ -213,7 +217,7 @@ def progress(iterable=None, total:int|None=None, desc:str|None=None, disable:boo
         disable = (forced == '0') if forced is not None else (in_test() or bool(os.environ.get('CI')))
     return tqdm(iterable, total=total, desc=desc, disable=disable, dynamic_ncols=True, mininterval=0.5, **kw)
 
-# %% ../nbs/00_core.ipynb #2a70fbfc
+# %% ../nbs/00_core.ipynb #d50cbf4c
 def _call_one(fn:Callable, kw:dict)->dict:
     torch.set_num_threads(1)
     try: return fn(**kw, show_progress=False)
