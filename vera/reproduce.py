@@ -57,7 +57,7 @@ def _toy_metrics(cell_dir, row, col, seed):
 def _table10():
     from vera.toy import PAPER_TABLE10, TABLE10_METHODS
     ds, ms = ['moons', 'circles', 'rings'], list(TABLE10_METHODS)
-    base = dict(experiments=['table10'], lr=1e-3, pcd_sigma=0.1)
+    base = dict(experiments=['table10'], lr=1e-3, pcd_sigma=0.1, widget=False)   # no ipywidgets in a batch execution
     return Table('table10', 'Table 10: held-out log-likelihood of the 100-component mixture', '06_toy.ipynb',
         axes={'paper': dict(row=ms, col=ds, seed=[0, 1, 2]), 'cpu': dict(row=ms, col=ds, seed=[0, 1, 2]),
               'smoke': dict(row=['ml', 'vera_lam1'], col=['moons'], seed=[0, 1])},
