@@ -7,6 +7,7 @@
 #   make export      notebooks -> vera/*.py (nbdev-export)
 #   make clean-nbs   strip superfluous notebook metadata (nbdev-clean)
 #   make readme      regenerate README.md from nbs/index.ipynb
+#   make tables      store the committed tables (results/reproduce/*.md) as outputs of 12_reproduce for the docs site
 #   make docs-check  process the notebooks for the docs site (nbdev-proc-nbs)
 #   make bench       time one training step (benchmarks/step.py)
 
@@ -18,7 +19,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_FLAGS ?= -q --durations=10
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test export clean-nbs readme docs-check bench
+.PHONY: help install demo test export clean-nbs readme tables docs-check bench
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -53,6 +54,9 @@ clean-nbs: $(STAMP)
 
 readme: $(STAMP)
 	$(PY) tools/make_readme.py README.md
+
+tables: $(STAMP)
+	$(PY) tools/show_tables.py
 
 docs-check: $(STAMP)
 	$(BIN)/nbdev-proc-nbs

@@ -1,5 +1,5 @@
 """papermill overrides reach the experiment notebooks (the `parameters` tag works end to end)."""
-import json, subprocess, sys
+import json, os, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,3 +34,24 @@ def test_papermill_overrides_ssl_notebook(tmp_path):
     assert [e['iteration'] for e in rec['eval_curve']] == [3, 6]
     t = json.loads((res / 'table6.json').read_text())
     assert set(t['cells']) == {'human/supervised', 'human/vat'} and t['parameters']['n_iters'] == 6
+
+def _papermill_ssl(tmp_path, out, params):
+    yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
+    r = subprocess.run([sys.executable, '-m', 'papermill', str(ROOT / 'nbs' / '09_ssl.ipynb'), str(tmp_path / out),
+                        '-y', yaml, '--cwd', str(ROOT / 'nbs')], capture_output=True, text=True, timeout=900,
+                       env=dict(os.environ, VERA_NO_EXPORT='1'))
+    assert r.returncode == 0, r.stderr[-3000:]
+
+def test_ssl_records_carry_finished_runs_to_a_fresh_run_folder(tmp_path):
+    "Run records committed from one machine are adopted on another: nothing retrains, and train=False marks what is missing."
+    rec_dir, base = tmp_path / 'records', dict(datasets=['human'], seeds=[0], n_iters=6, lr=3e-4, eval_every=3)
+    _papermill_ssl(tmp_path, 'a.ipynb', dict(base, methods=['supervised', 'vat'], run_root=str(tmp_path / 'runs_a'),
+                                             results_dir=str(tmp_path / 'res_a'), records=str(rec_dir)))
+    assert sorted(p.parent.parent.name for p in rec_dir.rglob('metrics.json')) == ['supervised', 'vat']   # collected
+    _papermill_ssl(tmp_path, 'b.ipynb', dict(base, methods=['supervised', 'vat', 'vera'], run_root=str(tmp_path / 'runs_b'),
+                                             results_dir=str(tmp_path / 'res_b'), records=str(rec_dir), train=False))
+    a, b = (json.loads((tmp_path / f'res_{x}' / 'table6.json').read_text())['cells'] for x in 'ab')
+    assert b['human/supervised']['values'] == a['human/supervised']['values'] and b['human/vat']['values'] == a['human/vat']['values']
+    assert b['human/vera']['values'] == [] and b['human/vera']['planned'] == 1                             # not run: marked, not hidden
+    assert not list((tmp_path / 'runs_b').rglob('checkpoint.pt'))                                          # nothing was trained
+    assert json.loads((tmp_path / 'res_b' / 'table6.json').read_text())['not_run'] == ['human/vera/0']

@@ -339,7 +339,9 @@ def run_ssl(dataset:str='human', method:str='vera', seed:int=0,
             decay_at:Sequence[float]=(), # learning-rate decays (x0.3), as fractions of n_iters; Table 9 gives the rate, not the times
             tail:float=0.2, # val_acc_tail averages the evaluations in this last fraction of training
             root:str|Path='../shared/data', out_dir:str|Path='runs/ssl', eval_every:int=500,
-            download:bool=False, max_rows:int|None=None, device=None, resume:bool=True, show_progress:bool|None=None)->dict:
+            download:bool=False, max_rows:int|None=None, device=None, resume:bool=True, show_progress:bool|None=None,
+            train:bool=True, # False: never train; without a finished record of these parameters return {'status': 'not run'}
+           )->dict:
     "Train one Table 6 method; write metrics.json (validation-accuracy curve) and checkpoint.pt into `out_dir`; return the metrics."
     t0 = time.time()
     if dataset not in TABLE9: raise ValueError(f"unknown dataset {dataset!r}; choose one of {tuple(TABLE9)}")
@@ -361,6 +363,7 @@ def run_ssl(dataset:str='human', method:str='vera', seed:int=0,
         if resume and {k: v for k, v in old['params'].items() if k not in ('root', 'out_dir')} == \
                       {k: v for k, v in params.items() if k not in ('root', 'out_dir')}: return old['metrics']
     except (OSError, ValueError, KeyError): pass
+    if not train: return dict(status='not run', error=f'no finished run with these parameters in {out}')
     dev = get_device(device); seed_everything(seed)
     tr = ssl_trainer(method, data, lr, cfg['clf_weight'], cfg['beta'], cfg['ent_weight'], cfg['pg_control'], cfg['noise_dim'],
                      cfg['vat_eps'], cfg['kappa'], decay_iters, device=dev)
@@ -384,9 +387,10 @@ def table6(results:dict, datasets, methods)->dict:
     cells = {}
     for ds in datasets:
         for m in methods:
-            v = [100 * r['val_acc_tail'] for (d, mm, s), r in results.items() if d == ds and mm == m and r.get('status') != 'failed']
+            v = [100 * r['val_acc_tail'] for (d, mm, s), r in results.items() if d == ds and mm == m and r.get('status') not in ('failed', 'not run')]
+            n = sum(d == ds and mm == m for (d, mm, s) in results)
             cells[f'{ds}/{m}'] = dict(mean=float(np.mean(v)) if v else None, std=float(np.std(v, ddof=1)) if len(v) > 1 else None,
-                                      values=v, paper=PAPER_TABLE6[m].get(ds))
+                                      values=v, planned=n, paper=PAPER_TABLE6[m].get(ds))
     return cells
 
 def table6_markdown(cells:dict, datasets, methods)->str:
@@ -394,7 +398,8 @@ def table6_markdown(cells:dict, datasets, methods)->str:
     rows = [head, '|' + '---|' * (1 + 2 * len(datasets))]
     for m in methods:
         c = [cells[f'{d}/{m}'] for d in datasets]
-        fmt = lambda x: 'no finished run' if x['mean'] is None else f"{x['mean']:.1f}" + (f" ± {x['std']:.1f}" if x['std'] is not None else '')
+        fmt = lambda x: 'no finished run' if x['mean'] is None else f"{x['mean']:.1f}" + (f" ± {x['std']:.1f}" if x['std'] is not None else '') + \
+                        (f" [{len(x['values'])}/{x['planned']} seeds]" if len(x['values']) < x.get('planned', 0) else '')
         rows.append(f'| {m} | ' + ' | '.join(f"{fmt(x)} | {x['paper']}" for x in c) + ' |')
     return '\n'.join(rows)
 
