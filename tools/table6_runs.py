@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""Run the Table 6 grid of nbs/09_ssl.ipynb at its CPU budget outside the notebook, longest runs first.
+
+    OMP_NUM_THREADS=1 python tools/table6_runs.py [JOBS] [--records results/table6_runs]
+
+The plan is the notebook's (`run_ssl` with SSL_CPU_BUDGET, run folders runs/ssl/<dataset>/<method>/seed<s>, the
+shared data root), so its records are exactly those the notebook would write, and `papermill nbs/09_ssl.ipynb ...`
+afterwards finds every run finished. Ordering the long runs first keeps both cores busy to the end, and a
+background process survives a closed notebook. The committed records (--records) are adopted first and the
+finished runs added to them at the end.
+"""
+import sys, json
+import vera.ssl
+from vera.core import run_parallel, sync_records, project_path
+from vera.ssl import SSL_CPU_BUDGET as B
+
+ORDER = [('mnist', 'jem_pcd'), ('mnist', 'vera'), ('human', 'jem_pcd'), ('human', 'vera'), ('mnist', 'vat'), ('human', 'vat'),
+         ('mnist', 'supervised'), ('mnist', 'all_labels'), ('human', 'supervised'), ('human', 'all_labels')]
+
+def plan(skip=()):
+    return [dict(dataset=ds, method=m, seed=s, n_iters=B['n_iters'][ds], lr=B['lr'], decay_at=B['decay_at'], root='../shared/data',
+                 out_dir=str(project_path(f'runs/ssl/{ds}/{m}/seed{s}')), eval_every=B['eval_every'], max_rows=None)
+            for ds, m in ORDER if f'{ds}/{m}' not in skip for s in (0, 1, 2)]
+
+if __name__ == '__main__':
+    args = sys.argv[1:]
+    records = args[args.index('--records') + 1] if '--records' in args else None
+    skip = args[args.index('--skip') + 1].split(',') if '--skip' in args else ()
+    jobs = int(args[0]) if args and args[0].isdigit() else 2
+    if records: print(len(sync_records(project_path(records), project_path('runs/ssl'))), 'records adopted')
+    p = plan(skip)
+    res = run_parallel(vera.ssl.run_ssl, p, jobs, 'ssl runs')
+    if records: print(len(sync_records(project_path('runs/ssl'), project_path(records))), 'records added')
+    for q, r in zip(p, res): print(q['dataset'], q['method'], q['seed'], r.get('val_acc_tail'), r.get('status', 'ok'), r.get('error', ''))
