@@ -1,21 +1,21 @@
 #!/usr/bin/env python3
-"""Run the Table 6 grid of nbs/09_ssl.ipynb at its CPU budget outside the notebook, longest runs first.
+"""Run the Table 6 grid of nbs/09_ssl.ipynb at its CPU budget outside the notebook, in an order that suits a session with a deadline.
 
-    OMP_NUM_THREADS=1 python tools/table6_runs.py [JOBS] [--records results/table6_runs]
+    OMP_NUM_THREADS=1 python tools/table6_runs.py [JOBS] [--records results/table6_runs] [--skip mnist/jem_pcd,...]
 
 The plan is the notebook's (`run_ssl` with SSL_CPU_BUDGET, run folders runs/ssl/<dataset>/<method>/seed<s>, the
 shared data root), so its records are exactly those the notebook would write, and `papermill nbs/09_ssl.ipynb ...`
-afterwards finds every run finished. Ordering the long runs first keeps both cores busy to the end, and a
-background process survives a closed notebook. The committed records (--records) are adopted first and the
-finished runs added to them at the end.
+afterwards finds every run finished. The order puts whole datasets first, so that a session that must stop early
+leaves complete rows, and a background process survives a closed notebook. The committed records (--records) are
+adopted first and the finished runs added to them at the end.
 """
 import sys, json
 import vera.ssl
 from vera.core import run_parallel, sync_records, project_path
 from vera.ssl import SSL_CPU_BUDGET as B
 
-ORDER = [('mnist', 'jem_pcd'), ('mnist', 'vera'), ('human', 'jem_pcd'), ('human', 'vera'), ('mnist', 'vat'), ('human', 'vat'),
-         ('mnist', 'supervised'), ('mnist', 'all_labels'), ('human', 'supervised'), ('human', 'all_labels')]
+ORDER = [('mnist', 'vera'), ('human', 'jem_pcd'), ('human', 'vera'), ('human', 'vat'), ('human', 'supervised'), ('human', 'all_labels'),
+         ('mnist', 'supervised'), ('mnist', 'all_labels'), ('mnist', 'vat'), ('mnist', 'jem_pcd')]   # a session that ends early has whole datasets
 
 def plan(skip=()):
     return [dict(dataset=ds, method=m, seed=s, n_iters=B['n_iters'][ds], lr=B['lr'], decay_at=B['decay_at'], root='../shared/data',
