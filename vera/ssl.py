@@ -426,9 +426,8 @@ def plot_ssl_curves(run_root, datasets, methods, seeds):
             n = min(len(c) for c in curves)
             its = [e['iteration'] for e in curves[0][:n]]
             acc = 100 * np.array([[e['val_acc'] for e in c[:n]] for c in curves])
-            line, = ax.plot(its, acc.mean(0), label=f'{m} ({len(curves)} seeds)')
+            line, = ax.plot(its, acc.mean(0), color=f'C{list(methods).index(m)}', label=f'{m} ({len(curves)} seeds)')   # one colour per method in every panel
             ax.fill_between(its, acc.min(0), acc.max(0), color=line.get_color(), alpha=0.2)
-        ax.set(title=ds, xlabel='iteration', ylabel='validation accuracy (%)'); ax.grid(alpha=0.3)
-    axes[0][-1].legend(fontsize=8)
+        ax.set(title=ds, xlabel='iteration', ylabel='validation accuracy (%)'); ax.grid(alpha=0.3); ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
