@@ -12,15 +12,15 @@ adopted first and the finished runs added to them at the end.
 import sys, json
 import vera.ssl
 from vera.core import run_parallel, sync_records, project_path
-from vera.ssl import SSL_CPU_BUDGET as B
+from vera.ssl import SSL_CPU_BUDGET as B, ssl_plan
 
 ORDER = [('mnist', 'vera'), ('human', 'jem_pcd'), ('human', 'vera'), ('human', 'vat'), ('human', 'supervised'), ('human', 'all_labels'),
          ('mnist', 'supervised'), ('mnist', 'all_labels'), ('mnist', 'vat'), ('mnist', 'jem_pcd')]   # a session that ends early has whole datasets
 
 def plan(skip=()):
-    return [dict(dataset=ds, method=m, seed=s, n_iters=B['n_iters'][ds], lr=B['lr'], decay_at=B['decay_at'], root='../shared/data',
-                 out_dir=str(project_path(f'runs/ssl/{ds}/{m}/seed{s}')), eval_every=B['eval_every'], max_rows=None)
-            for ds, m in ORDER if f'{ds}/{m}' not in skip for s in (0, 1, 2)]
+    pairs = [(ds, m) for ds, m in ORDER if f'{ds}/{m}' not in skip]
+    return [q for ds, m in pairs for q in ssl_plan([ds], [m], [0, 1, 2], B['n_iters'], B['lr'], B['decay_at'], B['eval_every'],
+                                                   project_path('runs/ssl'), max_rows=None)]
 
 if __name__ == '__main__':
     args = sys.argv[1:]

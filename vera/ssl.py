@@ -22,7 +22,7 @@ from .samplers import PCD, ReplayBuffer
 __all__ = ['HUMAN_SHA256', 'URLS', 'DATASETS', 'TABLE9', 'SSL_COMMON', 'PAPER_TABLE6', 'SSL_METHODS', 'SSL_CPU_BUDGET',
            'read_human', 'read_hepmass', 'read_crop', 'read_mnist', 'repeated_min_mask', 'TabularData', 'split_ssl',
            'load_tabular', 'write_fixture', 'TabularNet', 'TabularGenerator', 'Supervised', 'vat_loss', 'VAT',
-           'ssl_trainer', 'ssl_batches', 'accuracy', 'run_ssl', 'table6', 'table6_markdown', 'ssl_margin',
+           'ssl_trainer', 'ssl_batches', 'accuracy', 'run_ssl', 'ssl_plan', 'table6', 'table6_markdown', 'ssl_margin',
            'plot_ssl_curves']
 
 # %% ../nbs/09_ssl.ipynb #d21375e4
@@ -380,6 +380,14 @@ def run_ssl(dataset:str='human', method:str='vera', seed:int=0,
     tr.train(True)
     write_metrics(out, params, metrics, seed=seed, start_time=t0, device=dev, eval_curve=hist['eval'], files=['checkpoint.pt'])
     return metrics
+
+# %% ../nbs/09_ssl.ipynb #fb2ca26b
+def ssl_plan(datasets, methods, seeds, n_iters, lr, decay_at, eval_every, # n_iters, lr: one value, or {dataset: value}
+             run_root:str|Path, root:str|Path='../shared/data', **kw)->list:
+    "`run_ssl` keyword arguments for every dataset x method x seed; `kw` goes to every run."
+    per_ds = lambda v, ds: v.get(ds) if isinstance(v, dict) else v
+    return [dict(dataset=ds, method=m, seed=s, n_iters=per_ds(n_iters, ds), lr=per_ds(lr, ds), decay_at=list(decay_at), eval_every=eval_every,
+                 root=str(root), out_dir=str(Path(run_root) / ds / m / f'seed{s}'), **kw) for ds in datasets for m in methods for s in seeds]
 
 # %% ../nbs/09_ssl.ipynb #37151ef9
 def table6(results:dict, datasets, methods)->dict:
