@@ -1,0 +1,35 @@
+"The exact toy densities behind Table 10's ceiling (benchmarks/toy_ceiling.py) against the package's sampler."
+import importlib.util, math
+from pathlib import Path
+import numpy as np, pytest
+from vera.toy import sample_toy
+
+_spec = importlib.util.spec_from_file_location('toy_ceiling', Path(__file__).parents[1] / 'benchmarks' / 'toy_ceiling.py')
+ceiling = importlib.util.module_from_spec(_spec); _spec.loader.exec_module(ceiling)
+
+@pytest.mark.parametrize('name', ['moons', 'circles', 'rings'])
+def test_exact_density_matches_the_sampler(name):
+    "Cell probabilities of the density (midpoint rule on a fine grid) equal the sampler's frequencies within 5 standard errors."
+    assert abs(ceiling.grid_mass(name, n=300) - 1) < 1e-6
+    n, lim, cells, sub = 400_000, 4.5, 30, 4
+    x = sample_toy(name, n, seed=3).double().numpy()
+    freq, edges, _ = np.histogram2d(x[:, 0], x[:, 1], bins=cells, range=[[-lim, lim], [-lim, lim]])
+    freq /= n
+    h = 2 * lim / (cells * sub)
+    g = -lim + (np.arange(cells * sub) + 0.5) * h
+    xx, yy = np.meshgrid(g, g, indexing='ij')
+    dens = np.exp(ceiling.log_density(name, np.stack([xx.ravel(), yy.ravel()], 1))).reshape(cells * sub, cells * sub)
+    prob = dens.reshape(cells, sub, cells, sub).sum((1, 3)) * h * h
+    se = np.sqrt(prob * (1 - prob) / n) + 1e-6
+    assert (np.abs(freq - prob) / se).max() < 5
+
+def test_a_wrong_density_scores_below_the_true_one():
+    "Gibbs' inequality on samples: the ceiling is above the mean log-density of a wrong radius."
+    x = sample_toy('circles', 100_000, seed=4).double().numpy()
+    true = ceiling.log_density('circles', x).mean()
+    s, curves = ceiling._curves('circles')
+    rho = np.hypot(x[:, 0], x[:, 1])
+    from scipy.special import i0e, logsumexp
+    wrong = logsumexp(np.stack([math.log(0.5) - (rho - r) ** 2 / (2 * s * s) + np.log(i0e(rho * r / (s * s))) - math.log(2 * math.pi * s * s)
+                                for r in (3.1, 1.5)]), axis=0).mean()
+    assert wrong < true - 0.01
