@@ -21,7 +21,7 @@ points (`vera.toy.released_protocol`'s protocol). It checks that each density in
 import sys, json, math, time
 import numpy as np
 from scipy.special import i0e, logsumexp
-from vera.toy import sample_toy
+from vera.toy import sample_toy, PAPER_TABLE10
 
 # (weight, kind, centre, radius, angle range) in the final coordinates, and the noise sd there
 def _curves(name):
@@ -31,16 +31,18 @@ def _curves(name):
         return 0.1 * 2, [(0.5, 'arc', (-1.0, -0.2), 2.0, 1.0), (0.5, 'arc', (1.0, 0.8), 2.0, -1.0)]
     raise ValueError(f"no exact density for {name!r}; choose moons, circles or rings")
 
+def circle_log_density(x:np.ndarray, centre, r:float, s:float)->np.ndarray:
+    "log density at x (n, 2) of a uniform point on the circle (centre, r) plus N(0, s^2 I): the angle integral in closed form."
+    rho = np.hypot(x[:, 0] - centre[0], x[:, 1] - centre[1])
+    return -(rho - r) ** 2 / (2 * s * s) + np.log(i0e(rho * r / (s * s))) - math.log(2 * math.pi * s * s)
+
 def log_density(name:str, x:np.ndarray, n_angles:int=4000)->np.ndarray:
     "Exact log-density of the toy distribution `name` at x (n, 2), float64."
     s, curves = _curves(name)
     x = np.asarray(x, np.float64); parts = []
     for c in curves:
         w, kind = c[0], c[1]
-        if kind == 'circle':
-            _, _, (cx, cy), r = c
-            rho = np.hypot(x[:, 0] - cx, x[:, 1] - cy)
-            lp = -(rho - r) ** 2 / (2 * s * s) + np.log(i0e(rho * r / (s * s))) - math.log(2 * math.pi * s * s)
+        if kind == 'circle': lp = circle_log_density(x, c[2], c[3], s)
         else:   # half circle of radius r around (cx, cy), upper (sign 1) or lower (sign -1) half
             _, _, (cx, cy), r, sign = c
             t = (np.arange(n_angles) + 0.5) * math.pi / n_angles
@@ -57,20 +59,16 @@ def grid_mass(name:str, lim:float=6.0, n:int=600)->float:
     xx, yy = np.meshgrid(g, g)
     return float(np.exp(log_density(name, np.stack([xx.ravel(), yy.ravel()], 1))).sum() * h * h)
 
-PAPER_ML = {'moons': -2.32, 'circles': -3.17, 'rings': -2.83}       # Table 10, ML row (method-facts)
-PAPER_VERA = {'moons': -2.58, 'circles': -3.40, 'rings': -3.17}     # Table 10, VERA lambda = 1
-
 def main(out_path:str, n_mc:int=400_000):
     t0 = time.time(); res = {}
     for name in ('moons', 'circles', 'rings'):
         lp = log_density(name, sample_toy(name, n_mc, seed=777).double().numpy())
         held = [float(log_density(name, sample_toy(name, 10_000, seed=s + 10_000).double().numpy()).mean()) for s in (0, 1, 2)]
-        rng_seed = 20_000
-        b = log_density(name, sample_toy(name, 1000 * 200, seed=rng_seed).double().numpy()).reshape(1000, 200).mean(1)
+        b = log_density(name, sample_toy(name, 1000 * 200, seed=20_000).double().numpy()).reshape(1000, 200).mean(1)
         res[name] = dict(ceiling=float(lp.mean()), ceiling_se=float(lp.std() / math.sqrt(n_mc)), heldout_mean_logp=held,
                          released_print_of_true_density=dict(best=float(b.max()), mean=float(b.mean()), batch_sd=float(b.std())),
-                         grid_mass=grid_mass(name), paper_ml=PAPER_ML[name], paper_vera_lam1=PAPER_VERA[name],
-                         paper_ml_minus_ceiling=PAPER_ML[name] - float(lp.mean()))
+                         grid_mass=grid_mass(name), paper_ml=PAPER_TABLE10[name]['ml'], paper_vera_lam1=PAPER_TABLE10[name]['vera_lam1'],
+                         paper_ml_minus_ceiling=PAPER_TABLE10[name]['ml'] - float(lp.mean()))
         print(name, json.dumps(res[name]), flush=True)
     json.dump(dict(results=res, n_mc=n_mc, sec=time.time() - t0,
                    command=' '.join(['python', 'benchmarks/toy_ceiling.py'] + sys.argv[1:])), open(out_path, 'w'), indent=1)
