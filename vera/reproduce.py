@@ -89,7 +89,9 @@ def _figure1():
 # %% ../nbs/12_reproduce.ipynb #bb487ada
 def _ssl_metrics(cell_dir, row, col, seed):
     p = Path(cell_dir) / col / row / f'seed{seed}' / 'metrics.json'
-    return 100 * read_metrics(p)['metrics']['val_acc_tail'], p
+    m = read_metrics(p)['metrics']
+    if m.get('status') == 'diverged': raise RuntimeError(f"run {p.parent} diverged: {m.get('error')}")   # its cell counts it as failed
+    return 100 * m['val_acc_tail'], p
 
 def _table6():
     from vera.ssl import PAPER_TABLE6, SSL_METHODS, SSL_CPU_BUDGET

@@ -14,7 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .core import seed_everything, get_device, write_metrics, read_metrics, check_finite, make_adam, atomic_write_bytes, project_path
+from .core import (seed_everything, get_device, write_metrics, read_metrics, check_finite, make_adam, atomic_write_bytes, project_path,
+                       NonFiniteError)
 from .vera import Trainer, VERA, ClassifierTerm, EntropyTerm, fit
 from .samplers import PCD, ReplayBuffer
 
@@ -369,9 +370,17 @@ def run_ssl(dataset:str='human', method:str='vera', seed:int=0,
                      cfg['vat_eps'], cfg['kappa'], decay_iters, device=dev)
     out.mkdir(parents=True, exist_ok=True)
     ev = lambda t: {'val_acc': accuracy(t.ebm, data.x_val, data.y_val)}
-    hist = fit(tr, ssl_batches(data, cfg['batch_size'], method == 'all_labels', dev), n_iters, eval_fn=ev,
-               eval_every=min(eval_every, n_iters), ckpt_path=out / 'checkpoint.pt', ckpt_minutes=2.0, resume=resume,
-               log_every=10, show_progress=show_progress, desc=f'{method} {dataset}')
+    try:
+        hist = fit(tr, ssl_batches(data, cfg['batch_size'], method == 'all_labels', dev), n_iters, eval_fn=ev,
+                   eval_every=min(eval_every, n_iters), ckpt_path=out / 'checkpoint.pt', ckpt_minutes=2.0, resume=resume,
+                   log_every=10, show_progress=show_progress, desc=f'{method} {dataset}')
+    except NonFiniteError as e:      # a finding, not a crash: the record says where, and a re-run with these parameters returns it
+        ck = out / 'checkpoint.pt'
+        curve = torch.load(ck, weights_only=False)['history']['eval'] if ck.exists() else []
+        metrics = dict(status='diverged', error=str(e), val_acc=None, val_acc_tail=None, iterations=tr.iteration, epochs=tr.iteration / per_epoch,
+                       test_acc=None, val_acc_best_seen=max((c['val_acc'] for c in curve), default=None))
+        write_metrics(out, params, metrics, seed=seed, start_time=t0, device=dev, eval_curve=curve, files=['checkpoint.pt'] if ck.exists() else [])
+        return metrics
     tr.train(False)
     metrics = dict(val_acc=hist['eval'][-1]['val_acc'], iterations=tr.iteration, epochs=tr.iteration / per_epoch,
                    test_acc=None if data.x_test is None else accuracy(tr.ebm, data.x_test, data.y_test),
@@ -391,14 +400,15 @@ def ssl_plan(datasets, methods, seeds, n_iters, lr, decay_at, eval_every, # n_it
 
 # %% ../nbs/09_ssl.ipynb #37151ef9
 def table6(results:dict, datasets, methods)->dict:
-    "Mean and std (ddof=1) over seeds of the validation accuracy (%) the runs converged to (`val_acc_tail`), beside the paper."
+    "Mean and std (ddof=1) over seeds of the validation accuracy (%) the runs converged to (`val_acc_tail`), beside the paper; diverged runs are counted, not averaged."
     cells = {}
     for ds in datasets:
         for m in methods:
-            v = [100 * r['val_acc_tail'] for (d, mm, s), r in results.items() if d == ds and mm == m and r.get('status') not in ('failed', 'not run')]
+            v = [100 * r['val_acc_tail'] for (d, mm, s), r in results.items() if d == ds and mm == m and r.get('status') not in ('failed', 'not run', 'diverged')]
             n = sum(d == ds and mm == m for (d, mm, s) in results)
+            k = sum(d == ds and mm == m and r.get('status') == 'diverged' for (d, mm, s), r in results.items())
             cells[f'{ds}/{m}'] = dict(mean=float(np.mean(v)) if v else None, std=float(np.std(v, ddof=1)) if len(v) > 1 else None,
-                                      values=v, planned=n, paper=PAPER_TABLE6[m].get(ds))
+                                      values=v, planned=n, diverged=k, paper=PAPER_TABLE6[m].get(ds))
     return cells
 
 def table6_markdown(cells:dict, datasets, methods)->str:
@@ -406,8 +416,9 @@ def table6_markdown(cells:dict, datasets, methods)->str:
     rows = [head, '|' + '---|' * (1 + 2 * len(datasets))]
     for m in methods:
         c = [cells[f'{d}/{m}'] for d in datasets]
-        fmt = lambda x: 'no finished run' if x['mean'] is None else f"{x['mean']:.1f}" + (f" ± {x['std']:.1f}" if x['std'] is not None else '') + \
-                        (f" [{len(x['values'])}/{x['planned']} seeds]" if len(x['values']) < x.get('planned', 0) else '')
+        div = lambda x: f"{x.get('diverged', 0)}/{x['planned']} diverged" if x.get('diverged') else ''
+        fmt = lambda x: (div(x) or 'no finished run') if x['mean'] is None else f"{x['mean']:.1f}" + (f" ± {x['std']:.1f}" if x['std'] is not None else '') + \
+                        (f" [{len(x['values'])}/{x['planned']} seeds" + (f"; {div(x)}]" if div(x) else ']') if len(x['values']) < x.get('planned', 0) else '')
         rows.append(f'| {m} | ' + ' | '.join(f"{fmt(x)} | {x['paper']}" for x in c) + ' |')
     return '\n'.join(rows)
 
@@ -426,10 +437,17 @@ def plot_ssl_curves(run_root, datasets, methods, seeds):
     fig, axes = plt.subplots(1, len(datasets), figsize=(5 * len(datasets), 3.6), squeeze=False)
     for ax, ds in zip(axes[0], datasets):
         for m in methods:
-            curves = []
+            curves, nd = [], 0
             for s in seeds:
-                try: curves.append(read_metrics(Path(run_root) / ds / m / f'seed{s}')['eval_curve'])
-                except (OSError, ValueError): pass      # a run not finished (yet): the legend counts the seeds drawn
+                try: rec = read_metrics(Path(run_root) / ds / m / f'seed{s}')
+                except (OSError, ValueError): continue      # a run not finished (yet): the legend counts the seeds drawn
+                if rec['metrics'].get('status') == 'diverged':     # its curve up to the last checkpoint, ending in an x
+                    nd += 1
+                    c = rec['eval_curve']
+                    if c: ax.plot([e['iteration'] for e in c], [100 * e['val_acc'] for e in c], ':', color=f'C{list(methods).index(m)}', lw=1)
+                    ax.plot([c[-1]['iteration'] if c else 0], [c[-1]['val_acc'] * 100 if c else 0], 'x', color=f'C{list(methods).index(m)}', ms=8)
+                else: curves.append(rec['eval_curve'])
+            if nd: ax.plot([], [], 'x', color=f'C{list(methods).index(m)}', label=f'{m}: {nd} diverged')
             if not curves: continue
             n = min(len(c) for c in curves)
             its = [e['iteration'] for e in curves[0][:n]]
