@@ -5,40 +5,20 @@ how common is the early collapse that seed 2 shows?
     python benchmarks/toy_step_order.py DATASET SEEDS N_ITERS ORDER OUT.json      (SEEDS: comma-separated)
 
 ORDER 'released' trains exactly as `run_toy(dataset, method='vera', ebm='mog', ent_weight=1, seed=SEED)` does (the
-package's VERA: EBM step, then the score with the current eta, the eta step and the generator step). ORDER 'paper' is
+package's VERA: EBM step, then the score with the current eta, the eta step and the generator step). ORDER 'paper' (`VERA(..., step_order='paper')`) is
 Algorithm 1 as the paper writes it: the eta step first (on the iteration's generator batch), then the EBM step, then
 the score with the updated eta and the generator step. Same seeding, batches of 200, held-out set seed + 10000,
 evaluation every 1,000 iterations. Writes the held-out log-likelihood and sigma at every evaluation, per seed.
 """
 import sys, json, time, torch
-from vera.core import seed_everything, check_finite
+from vera.core import seed_everything
 from vera.toy import toy_ebm, ToyGenerator, sample_toy, heldout_loglik
-from vera.entropy import entropy_surrogate
 from vera.vera import VERA, fit
-
-class PaperOrderVERA(VERA):
-    "Algorithm 1 in the paper's order: eta step, EBM step, score with the updated eta, generator step."
-    def step(self, batch)->dict:
-        batch = self.prepare_batch(batch)
-        x_d = batch['x']
-        x_g, z0 = self.gen.sample(len(x_d))
-        stats = dict(self.estimator.update(self.gen, x_g.detach(), z0))        # 1. eta by the ELBO, x and z0 fixed
-        loss_e, st = self.ebm_loss(batch, x_g.detach()); stats.update(st)        # 2. EBM step
-        check_finite(f'EBM loss at iteration {self.iteration}', loss_e)
-        self.opt_e.zero_grad(set_to_none=True); loss_e.backward(); self.opt_e.step()
-        score, est = self.estimator.score(self.gen, x_g.detach(), z0); stats.update(est)   # 3. score, updated eta
-        loss_g = -self.logp(x_g).mean() - self.ent_weight * entropy_surrogate(x_g, score)  # 4. generator step
-        check_finite(f'generator loss at iteration {self.iteration}', loss_g)
-        self.opt_g.zero_grad(set_to_none=True); loss_g.backward(inputs=self.gen_params); self.opt_g.step()
-        self.gen.clamp_sigma(); self._sched_step()
-        stats.update(loss_g=loss_g.detach(), sigma=self.gen.sigma.detach())
-        return stats
 
 def one(dataset:str, seed:int, n_iters:int, order:str)->dict:
     seed_everything(seed)
-    cls = {'released': VERA, 'paper': PaperOrderVERA}[order]
-    tr = cls(toy_ebm('mog'), ToyGenerator(2), noise_dim=2, ent_weight=1.0, pg_control=0.1, num_samples=20,
-             lr=1e-3, glr=1e-3, post_lr=1e-3, decay_at=(), device='cpu')
+    tr = VERA(toy_ebm('mog'), ToyGenerator(2), noise_dim=2, ent_weight=1.0, pg_control=0.1, num_samples=20,
+              lr=1e-3, glr=1e-3, post_lr=1e-3, decay_at=(), step_order=order, device='cpu')
     x_test = sample_toy(dataset, 10_000, seed=seed + 10_000)
     ev = lambda t: {'loglik': heldout_loglik(t, x_test, True), 'sigma': t.gen.sigma.item()}
     hist = fit(tr, lambda it: sample_toy(dataset, 200), n_iters, eval_fn=ev, eval_every=1000, log_every=10, show_progress=False)

@@ -185,14 +185,16 @@ def toy_trainer(method:str, # 'vera', 'pcd' or 'ml'
                 sgld_sigma:float=0.1, # PCD's Langevin sigma
                 n_steps:int=20, # PCD's SGLD steps per iteration
                 lr:float=1e-3, noise_dim:int=2, pg_control:float=0.1, num_samples:int=20,
-                decay_at=(), device=None)->Trainer:
+                decay_at=(), device=None,
+                step_order:str='released', # VERA: 'released' or 'paper' (Algorithm 1 as printed, eta step first)
+               )->Trainer:
     "A toy trainer of Table 10 / Figure 1 with the paper's settings; build it after seeding."
     if method not in TOY_METHODS: raise ValueError(f"unknown toy method {method!r}; choose one of {TOY_METHODS}")
     if method == 'ml' and ebm != 'mog': raise ValueError("maximum likelihood needs the exact density: use ebm='mog'")
     f = toy_ebm(ebm)
     if method == 'vera':
         return VERA(f, ToyGenerator(noise_dim), noise_dim=noise_dim, ent_weight=ent_weight, pg_control=pg_control,
-                    num_samples=num_samples, lr=lr, glr=lr, post_lr=lr, decay_at=decay_at, device=device)
+                    num_samples=num_samples, lr=lr, glr=lr, post_lr=lr, decay_at=decay_at, step_order=step_order, device=device)
     if method == 'pcd':
         return PCD(f, (2,), n_steps=n_steps, sgld_sigma=sgld_sigma, lr=lr, pg_control=pg_control, decay_at=decay_at, device=device)
     return MaxLikelihood(f, lr=lr, decay_at=decay_at, device=device)
@@ -251,18 +253,22 @@ def run_toy(dataset:str='moons', # toy distribution, one of TOY_DATASETS
             device=None, resume:bool=True, show_progress:bool|None=None,
             method:str='vera', # 'vera', 'pcd' or 'ml' (mixture only)
             sgld_sigma:float=0.1, n_steps:int=20, # PCD: Langevin sigma and SGLD steps per iteration
-            decay_at:tuple=())->dict: # learning-rate decay iterations (x0.3); paper: none
+            decay_at:tuple=(), # learning-rate decay iterations (x0.3); paper: none
+            step_order:str='released', # VERA's step order: 'released' or 'paper' (`VERA`'s `step_order`)
+           )->dict:
     "Train one toy run and write metrics.json, density.png, curve.png, logp_grid.npy, samples.npy into `out_dir`; return the metrics."
     t0 = time.time()
     params = {k: v for k, v in locals().items() if k != 't0'}
     params['out_dir'], params['decay_at'] = str(out_dir), list(decay_at)
+    if step_order not in ('released', 'paper'): raise ValueError(f"step_order must be 'released' or 'paper', got {step_order!r}")
+    if step_order == 'released' or method != 'vera': del params['step_order']   # the records written before the option existed stay valid
     if dataset not in TOY_DATASETS: raise ValueError(f"unknown toy dataset {dataset!r}; choose one of {sorted(TOY_DATASETS)}")
     for k in ('n_iters', 'batch_size', 'eval_every', 'n_test'):
         if not (isinstance(params[k], int) and params[k] >= 1): raise ValueError(f"{k} must be a positive integer, got {params[k]!r}")
     out = Path(out_dir)
     if resume and (done := _finished(out, params)) is not None: return done
     dev = get_device(device); seed_everything(seed)
-    tr = toy_trainer(method, ebm, ent_weight, sgld_sigma, n_steps, lr, noise_dim, pg_control, num_samples, decay_at, dev)
+    tr = toy_trainer(method, ebm, ent_weight, sgld_sigma, n_steps, lr, noise_dim, pg_control, num_samples, decay_at, dev, step_order)
     out.mkdir(parents=True, exist_ok=True)
     exact = ebm == 'mog'
     x_test = sample_toy(dataset, n_test, seed=seed + 10_000, device=dev)       # held out: another seed
@@ -314,13 +320,16 @@ def vera_toy_cli(argv=None):
     p.add_argument('--lr', type=float, default=1e-3, help='learning rate of energy, generator and posterior (default: 1e-3)')
     p.add_argument('--batch-size', type=int, default=200)
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--step-order', default='released', choices=['released', 'paper'],
+                   help="VERA's step order: the released code's (default) or Algorithm 1 as printed (eta step first)")
     p.add_argument('--out-dir', default='runs/toy', help='run folder (default: runs/toy)')
     p.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: CUDA if available)")
     p.add_argument('--no-resume', action='store_true', help='start afresh even if the run folder holds a checkpoint or a finished run')
     a = p.parse_args(argv)
     try:
         m = run_toy(a.dataset, a.n_iters, a.ent_weight, a.ebm, a.lr, a.batch_size, seed=a.seed, out_dir=a.out_dir,
-                    device=a.device, resume=not a.no_resume, show_progress=True, method=a.method, sgld_sigma=a.sgld_sigma)
+                    device=a.device, resume=not a.no_resume, show_progress=True, method=a.method, sgld_sigma=a.sgld_sigma,
+                    step_order=a.step_order)
     except (ValueError, FileNotFoundError) as e:
         hint = " (start afresh with --no-resume, or choose another --out-dir)" if 'checkpoint' in str(e) else ''
         p.exit(2, f"vera-toy: error: {e}{hint}\n")
@@ -336,9 +345,9 @@ PAPER_TABLE10 = {   # paper, Table 10: held-out log-likelihood of the 100-compon
 TABLE10_METHODS = {'ml': 'ML (exact)', 'vera_lam0': 'VERA λ = 0', 'vera_lam0.01': 'VERA λ = 0.01', 'vera_lam0.1': 'VERA λ = 0.1',
                    'vera_lam1': 'VERA λ = 1', 'pcd': 'PCD'}
 
-def method_tag(method:str, ent_weight:float=1.0, sgld_sigma:float=0.1)->str:
-    "Folder name of a method: 'ml', 'vera_lam0.1', 'pcd_sig0.1'."
-    return {'ml': 'ml', 'vera': f'vera_lam{ent_weight:g}', 'pcd': f'pcd_sig{sgld_sigma:g}'}[method]
+def method_tag(method:str, ent_weight:float=1.0, sgld_sigma:float=0.1, step_order:str='released')->str:
+    "Folder name of a method: 'ml', 'vera_lam0.1', 'pcd_sig0.1'; VERA in the paper's step order gets '_paper' ('vera_lam1_paper')."
+    return {'ml': 'ml', 'vera': f'vera_lam{ent_weight:g}' + ('_paper' if step_order == 'paper' else ''), 'pcd': f'pcd_sig{sgld_sigma:g}'}[method]
 
 def toy_plan(experiment:str, # 'table10', 'fig1' or 'stability'
              run_root:str|Path='runs', # runs go to run_root/experiment/...
@@ -349,31 +358,36 @@ def toy_plan(experiment:str, # 'table10', 'fig1' or 'stability'
              fig1_dataset:str='rings', fig1_iters:int=100_000, fig1_sigmas=(0.01, 0.1, 1.0),
              stab_dataset:str='moons', stab_iters:int=100_000, stab_lrs=(1e-3, 3e-3, 1e-2),
              eval_every:int=1000,
-             methods=tuple(TABLE10_METHODS))->list: # table10: the methods (keys of TABLE10_METHODS) to run
+             methods=tuple(TABLE10_METHODS), # table10: the methods (keys of TABLE10_METHODS) to run
+             step_order:str='released', # every VERA run's step order; 'paper' runs go to folders tagged '_paper'
+            )->list:
     "The runs of one experiment: a list of `run_toy` keyword arguments."
     root, plan = Path(run_root) / experiment, []
     bad = [m for m in methods if m not in TABLE10_METHODS]
     if bad: raise ValueError(f"unknown Table 10 methods {bad}; choose from {list(TABLE10_METHODS)}")
+    if step_order not in ('released', 'paper'): raise ValueError(f"step_order must be 'released' or 'paper', got {step_order!r}")
+    sfx = '_paper' if step_order == 'paper' else ''
     def add(sub, **kw):
-        if experiment != 'table10' or sub.split('/')[1] in methods:
+        if experiment != 'table10' or sub.split('/')[1].removesuffix(sfx) in methods:
+            if kw['method'] == 'vera' and step_order == 'paper': kw['step_order'] = 'paper'
             plan.append(dict(out_dir=str(root / sub), eval_every=min(eval_every, kw['n_iters']), **kw))
     if experiment == 'table10':
         for ds in datasets:
             for s in seeds:
                 add(f'{ds}/ml/seed{s}', dataset=ds, method='ml', ebm='mog', n_iters=paper_iters, lr=lr, seed=s)
                 for lam in (0.0, 0.01, 0.1, 1.0):
-                    add(f'{ds}/{method_tag("vera", lam)}/seed{s}', dataset=ds, method='vera', ebm='mog', ent_weight=lam,
+                    add(f'{ds}/{method_tag("vera", lam, step_order=step_order)}/seed{s}', dataset=ds, method='vera', ebm='mog', ent_weight=lam,
                         n_iters=paper_iters if lam == 1 else short_iters, lr=lr, seed=s)
                 add(f'{ds}/pcd/seed{s}', dataset=ds, method='pcd', ebm='mog', sgld_sigma=pcd_sigma, n_iters=paper_iters, lr=lr, seed=s)
     elif experiment == 'fig1':
         for lam in (0.0, 0.01, 0.1, 1.0):
-            add(f'{fig1_dataset}/{method_tag("vera", lam)}', dataset=fig1_dataset, method='vera', ebm='mlp', ent_weight=lam, n_iters=fig1_iters, lr=lr, seed=0)
+            add(f'{fig1_dataset}/{method_tag("vera", lam, step_order=step_order)}', dataset=fig1_dataset, method='vera', ebm='mlp', ent_weight=lam, n_iters=fig1_iters, lr=lr, seed=0)
         for sig in fig1_sigmas:
             add(f'{fig1_dataset}/{method_tag("pcd", sgld_sigma=sig)}', dataset=fig1_dataset, method='pcd', ebm='mlp', sgld_sigma=sig, n_iters=fig1_iters, lr=lr, seed=0)
     elif experiment == 'stability':
         for l in stab_lrs:
             for s in seeds:
-                add(f'{stab_dataset}/vera_lam1_lr{l:g}/seed{s}', dataset=stab_dataset, method='vera', ebm='mlp', ent_weight=1.0, n_iters=stab_iters, lr=l, seed=s)
+                add(f'{stab_dataset}/vera_lam1_lr{l:g}{sfx}/seed{s}', dataset=stab_dataset, method='vera', ebm='mlp', ent_weight=1.0, n_iters=stab_iters, lr=l, seed=s)
                 add(f'{stab_dataset}/pcd_sig{pcd_sigma:g}_lr{l:g}/seed{s}', dataset=stab_dataset, method='pcd', ebm='mlp', sgld_sigma=pcd_sigma, n_iters=stab_iters, lr=l, seed=s)
     else: raise ValueError(f"unknown toy experiment {experiment!r}; choose 'table10', 'fig1' or 'stability'")
     for k, v in (('paper_iters', paper_iters), ('short_iters', short_iters), ('fig1_iters', fig1_iters), ('stab_iters', stab_iters)):
@@ -394,12 +408,15 @@ def _read(folder:Path)->dict|None:
     try: return json.loads((Path(folder) / 'metrics.json').read_text())
     except (OSError, ValueError): return None
 
-def table10(run_root:str|Path='runs', datasets=('moons', 'circles', 'rings'), seeds=(0, 1, 2))->dict:
+def table10(run_root:str|Path='runs', datasets=('moons', 'circles', 'rings'), seeds=(0, 1, 2),
+            step_order:str='released', # which VERA runs to read: 'paper' reads the folders tagged '_paper'
+           )->dict:
     "Table 10 from the run folders: per dataset and method the final held-out log-likelihood over seeds, beside the paper."
     root, cells = Path(run_root) / 'table10', {}
     for ds in datasets:
         for key in TABLE10_METHODS:
-            folders = [root / ds / ('pcd' if key == 'pcd' else key) / f'seed{s}' for s in seeds]
+            sub = key + ('_paper' if step_order == 'paper' and key.startswith('vera') else '')
+            folders = [root / ds / sub / f'seed{s}' for s in seeds]
             recs = [_read(f) for f in folders]
             ok = [r for r in recs if r and r['metrics'].get('status', 'ok') == 'ok' and r['metrics'].get('loglik') is not None]
             vals = [r['metrics']['loglik'] for r in ok]
@@ -414,7 +431,7 @@ def table10(run_root:str|Path='runs', datasets=('moons', 'circles', 'rings'), se
                 missing=sum(1 for r in recs if r is None),
                 best_seen_mean=float(np.mean([b for b in best if b is not None])) if any(b is not None for b in best) else None,
                 paper=paper, gap=None if mean is None or paper is None else mean - paper)
-    return dict(cells=cells, datasets=list(datasets), seeds=list(seeds),
+    return dict(cells=cells, datasets=list(datasets), seeds=list(seeds), step_order=step_order,
                 protocol='final held-out log-likelihood (exact mixture density) of 10,000 fresh points (seed + 10000) '
                          'at the end of training; mean and std (ddof=1) over seeds; best_seen_mean selects on test data')
 
@@ -501,11 +518,11 @@ def plot_table10_curves(run_root:str|Path='runs', datasets=('moons', 'circles', 
     axs[0][-1].legend(fontsize=8, loc='lower right'); fig.tight_layout()
     return fig
 
-def plot_figure1(run_root:str|Path='runs', dataset:str='rings', sigmas=(0.01, 0.1, 1.0)):
+def plot_figure1(run_root:str|Path='runs', dataset:str='rings', sigmas=(0.01, 0.1, 1.0), step_order:str='released'):
     "Figure 1: the data, VERA at increasing lambda and PCD at several sigma (MLP energy), densities normalised on the grid."
     import matplotlib.pyplot as plt
     root = Path(run_root) / 'fig1' / dataset
-    panels = [(f'VERA λ = {l:g}', root / method_tag('vera', l)) for l in (0.0, 0.01, 0.1, 1.0)] + \
+    panels = [(f'VERA λ = {l:g}', root / method_tag('vera', l, step_order=step_order)) for l in (0.0, 0.01, 0.1, 1.0)] + \
              [(f'PCD σ = {s:g}', root / method_tag('pcd', sgld_sigma=s)) for s in sigmas]
     fig, axs = plt.subplots(1, 1 + len(panels), figsize=(2.3 * (1 + len(panels)), 2.6))
     _true_density_panel(axs[0], dataset); axs[0].set_title('data')
@@ -518,13 +535,15 @@ def plot_figure1(run_root:str|Path='runs', dataset:str='rings', sigmas=(0.01, 0.
     fig.tight_layout()
     return fig
 
-def stability_summary(run_root:str|Path='runs', dataset:str='moons', lrs=(1e-3, 3e-3, 1e-2), seeds=(0, 1, 2), pcd_sigma:float=0.1)->dict:
+def stability_summary(run_root:str|Path='runs', dataset:str='moons', lrs=(1e-3, 3e-3, 1e-2), seeds=(0, 1, 2), pcd_sigma:float=0.1,
+                      step_order:str='released')->dict:
     "Per method and learning rate: runs whose loss became non-finite, runs whose final log-likelihood collapsed (below the uniform density on the box)."
     root, out = Path(run_root) / 'stability' / dataset, {}
     for key, tag in (('VERA λ = 1', 'vera_lam1'), (f'PCD σ = {pcd_sigma:g}', f'pcd_sig{pcd_sigma:g}')):
         per_lr = {}
         for l in lrs:
-            recs = [_read(root / f'{tag}_lr{l:g}' / f'seed{s}') for s in seeds]
+            sfx = '_paper' if step_order == 'paper' and tag.startswith('vera') else ''
+            recs = [_read(root / f'{tag}_lr{l:g}{sfx}' / f'seed{s}') for s in seeds]
             m = [r['metrics'] if r else None for r in recs]
             per_lr[f'{l:g}'] = dict(loglik=[x.get('loglik') if x else None for x in m],
                                     diverged=sum(1 for x in m if x and x.get('status') == 'diverged'),

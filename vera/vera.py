@@ -164,7 +164,7 @@ class Trainer:
 
 # %% ../nbs/04_vera.ipynb #af5fb19c
 class VERA(Trainer):
-    "Algorithm 1 (released step order): EBM step with gradient penalty, eta step, generator step with lambda * entropy gradient."
+    "Algorithm 1: EBM step with gradient penalty, eta step, generator step with lambda * entropy gradient (released order; `step_order='paper'`: eta first)."
     def __init__(self, ebm:nn.Module, # f: (B, ...) -> scores (B,)/(B, 1) or logits (B, K)
                  generator:nn.Module, # mean network g: (B, noise_dim) -> (B, ...), or a GaussianGenerator
                  noise_dim:int|None=None, # latent size d_z (needed unless `generator` is a GaussianGenerator)
@@ -178,8 +178,11 @@ class VERA(Trainer):
                  extra_terms:Iterable=(), # callables term(trainer, batch, out_d) -> loss added to the EBM loss
                  estimator:ScoreEstimator|None=None, # default: ISScore(noise_dim, num_samples, post_lr, init_post_std)
                  warmup_iters:int=0, decay_at:Iterable[int]=(), decay_rate:float=0.3, # learning-rate schedule
+                 step_order:str='released', # 'released': EBM, score, eta, generator; 'paper' (Algorithm 1 as printed): eta, EBM, score, generator
                  device=None):
         super().__init__(warmup_iters, decay_at, decay_rate)
+        if step_order not in ('released', 'paper'): raise ValueError(f"step_order must be 'released' or 'paper', got {step_order!r}")
+        self.step_order = step_order
         if not (isinstance(ent_weight, (int, float)) and ent_weight >= 0): raise ValueError(f"ent_weight must be >= 0, got {ent_weight!r}")
         if not (isinstance(num_samples, int) and num_samples >= 1): raise ValueError(f"num_samples must be an integer >= 1, got {num_samples!r}")
         check_positive(glr=glr, post_lr=post_lr, init_post_std=init_post_std)
@@ -204,6 +207,7 @@ class VERA(Trainer):
                            max_sigma=gen.max_sigma, noise_dim=gen.noise_dim, estimator=type(self.estimator).__name__,
                            extra_terms=[getattr(t, 'name', type(t).__name__) for t in self.extra_terms],
                            warmup_iters=warmup_iters, decay_at=list(self.decay_at), decay_rate=decay_rate)
+        if step_order == 'paper': self.config['step_order'] = 'paper'     # absent means released: older checkpoints stay loadable
 
     @torch.no_grad()
     def sample(self, n:int)->torch.Tensor:
@@ -217,17 +221,21 @@ class VERA(Trainer):
         x_g, z0 = self.gen.sample(len(x_d))
         if x_g.shape[1:] != x_d.shape[1:]:
             raise ValueError(f"the generator makes samples of shape {tuple(x_g.shape[1:])} but the data have shape {tuple(x_d.shape[1:])}")
+        stats = {}
+        if self.step_order == 'paper' and self.estimator is not None:     # 0. (paper order) eta step first, x_g and z0 fixed
+            stats.update(self.estimator.update(self.gen, x_g.detach(), z0))
         # 1. EBM step, generator samples detached
-        loss_e, stats = self.ebm_loss(batch, x_g.detach())
+        loss_e, st = self.ebm_loss(batch, x_g.detach()); stats.update(st)
         check_finite(f'EBM loss at iteration {self.iteration}', loss_e)
         self.opt_e.zero_grad(set_to_none=True); loss_e.backward(); self.opt_e.step()
-        # 2. generator step against the updated EBM: score (current eta), eta step, then lambda-weighted entropy gradient
+        # 2. generator step against the updated EBM: score (current eta), eta step (released order), then lambda-weighted entropy gradient
         f_g = self.logp(x_g)
         loss_g = -f_g.mean()
         if self.estimator is not None:
             xg_d = x_g.detach()
             score, est_stats = self.estimator.score(self.gen, xg_d, z0)
-            stats.update(est_stats, **self.estimator.update(self.gen, xg_d, z0))
+            stats.update(est_stats)
+            if self.step_order == 'released': stats.update(self.estimator.update(self.gen, xg_d, z0))
             loss_g = loss_g - self.ent_weight * entropy_surrogate(x_g, score)
         check_finite(f'generator loss at iteration {self.iteration}', loss_g)
         self.opt_g.zero_grad(set_to_none=True); loss_g.backward(inputs=self.gen_params); self.opt_g.step()
