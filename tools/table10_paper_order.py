@@ -11,7 +11,6 @@ copied to `results/table10_paper_order/`, and `results/table10_paper_order/summa
 released order's committed cells (`results/table10.json`), PCD's and the paper's, with the issue's two checks.
 """
 import sys, json
-import numpy as np
 from vera.core import project_path, sync_records, atomic_write_bytes
 from vera.toy import toy_plan, run_many, table10, PAPER_TABLE10
 

@@ -18,9 +18,9 @@ from .logz import grid_logz
 # %% auto #0
 __all__ = ['TOY_DATASETS', 'TOY_METHODS', 'PAPER_TABLE10', 'TABLE10_METHODS', 'COLLAPSE_LOGLIK', 'sample_toy', 'ToyEBM',
            'ToyGenerator', 'MixtureEBM', 'toy_loglik', 'MaxLikelihood', 'toy_ebm', 'toy_trainer', 'heldout_loglik',
-           'run_toy', 'vera_toy_cli', 'method_tag', 'toy_plan', 'run_many', 'table10', 'table10_markdown',
-           'table10_checks', 'table10_checks_markdown', 'released_protocol', 'plot_table10_curves', 'plot_figure1',
-           'stability_summary', 'plot_stability', 'toy_explorer', 'plot_lambda_grid']
+           'run_toy', 'vera_toy_cli', 'order_suffix', 'method_tag', 'toy_plan', 'run_many', 'table10',
+           'table10_markdown', 'table10_checks', 'table10_checks_markdown', 'released_protocol', 'plot_table10_curves',
+           'plot_figure1', 'stability_summary', 'plot_stability', 'toy_explorer', 'plot_lambda_grid']
 
 # %% ../nbs/06_toy.ipynb #8b637efb
 def _rings(n, rng):
@@ -345,9 +345,14 @@ PAPER_TABLE10 = {   # paper, Table 10: held-out log-likelihood of the 100-compon
 TABLE10_METHODS = {'ml': 'ML (exact)', 'vera_lam0': 'VERA λ = 0', 'vera_lam0.01': 'VERA λ = 0.01', 'vera_lam0.1': 'VERA λ = 0.1',
                    'vera_lam1': 'VERA λ = 1', 'pcd': 'PCD'}
 
+def order_suffix(step_order:str)->str:
+    "The folder suffix of VERA runs in `step_order`: '' for the released order, '_paper' for the paper's."
+    if step_order not in ('released', 'paper'): raise ValueError(f"step_order must be 'released' or 'paper', got {step_order!r}")
+    return '_paper' if step_order == 'paper' else ''
+
 def method_tag(method:str, ent_weight:float=1.0, sgld_sigma:float=0.1, step_order:str='released')->str:
     "Folder name of a method: 'ml', 'vera_lam0.1', 'pcd_sig0.1'; VERA in the paper's step order gets '_paper' ('vera_lam1_paper')."
-    return {'ml': 'ml', 'vera': f'vera_lam{ent_weight:g}' + ('_paper' if step_order == 'paper' else ''), 'pcd': f'pcd_sig{sgld_sigma:g}'}[method]
+    return {'ml': 'ml', 'vera': f'vera_lam{ent_weight:g}' + order_suffix(step_order), 'pcd': f'pcd_sig{sgld_sigma:g}'}[method]
 
 def toy_plan(experiment:str, # 'table10', 'fig1' or 'stability'
              run_root:str|Path='runs', # runs go to run_root/experiment/...
@@ -365,8 +370,7 @@ def toy_plan(experiment:str, # 'table10', 'fig1' or 'stability'
     root, plan = Path(run_root) / experiment, []
     bad = [m for m in methods if m not in TABLE10_METHODS]
     if bad: raise ValueError(f"unknown Table 10 methods {bad}; choose from {list(TABLE10_METHODS)}")
-    if step_order not in ('released', 'paper'): raise ValueError(f"step_order must be 'released' or 'paper', got {step_order!r}")
-    sfx = '_paper' if step_order == 'paper' else ''
+    sfx = order_suffix(step_order)
     def add(sub, **kw):
         if experiment != 'table10' or sub.split('/')[1].removesuffix(sfx) in methods:
             if kw['method'] == 'vera' and step_order == 'paper': kw['step_order'] = 'paper'
@@ -415,7 +419,7 @@ def table10(run_root:str|Path='runs', datasets=('moons', 'circles', 'rings'), se
     root, cells = Path(run_root) / 'table10', {}
     for ds in datasets:
         for key in TABLE10_METHODS:
-            sub = key + ('_paper' if step_order == 'paper' and key.startswith('vera') else '')
+            sub = key + (order_suffix(step_order) if key.startswith('vera') else '')
             folders = [root / ds / sub / f'seed{s}' for s in seeds]
             recs = [_read(f) for f in folders]
             ok = [r for r in recs if r and r['metrics'].get('status', 'ok') == 'ok' and r['metrics'].get('loglik') is not None]
@@ -542,7 +546,7 @@ def stability_summary(run_root:str|Path='runs', dataset:str='moons', lrs=(1e-3, 
     for key, tag in (('VERA λ = 1', 'vera_lam1'), (f'PCD σ = {pcd_sigma:g}', f'pcd_sig{pcd_sigma:g}')):
         per_lr = {}
         for l in lrs:
-            sfx = '_paper' if step_order == 'paper' and tag.startswith('vera') else ''
+            sfx = order_suffix(step_order) if tag.startswith('vera') else ''
             recs = [_read(root / f'{tag}_lr{l:g}{sfx}' / f'seed{s}') for s in seeds]
             m = [r['metrics'] if r else None for r in recs]
             per_lr[f'{l:g}'] = dict(loglik=[x.get('loglik') if x else None for x in m],
