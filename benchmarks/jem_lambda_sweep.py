@@ -17,7 +17,8 @@ import torch
 def run(lam:float, n:int=800):
     from vera.jem import run_jem, jem_config
     torch.set_num_threads(1)
-    cfg = jem_config('mnist_cpu', ent_weight=lam, n_iters=n, decay_epochs=[], eval_every=n, n_eval=500, n_test=500, n_ood=200,
+    # the preset as it was when the sweep ran (SNGAN-16, d_z 32, alpha 100); mnist_cpu has changed since
+    cfg = jem_config('mnist_cpu', gen_feats=16, noise_dim=32, clf_weight=100.0, ent_weight=lam, n_iters=n, decay_epochs=[], eval_every=n, n_eval=500, n_test=500, n_ood=200,
                      n_samples=64, mala_steps=0, mala_burn_in=0, mala_chunk=64, n_per_class=4, out_dir=f'runs/jem_lam/lam{lam:g}_n{n}',
                      show_progress=False, device='cpu')
     return run_jem(**cfg)
