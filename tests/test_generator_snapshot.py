@@ -11,19 +11,22 @@ sys.path.insert(0, str(ROOT / 'tools'))
 @pytest.mark.skipif(not (DATA / 'MNIST' / 'raw').exists(), reason='MNIST is not under ../shared/data')
 def test_snapshot_matches_the_runs_generator(tmp_path):
     from generator_snapshot import generator_samples, snapshot
-    from vera.jem import run_jem, jem_config, SNGANGenerator
-    from vera.score import GaussianGenerator
+    from vera.jem import run_jem, jem_config, SNGANGenerator, WideResNet
+    from vera.vera import VERA, load_checkpoint
     cfg = jem_config('smoke', n_iters=6, ckpt_every=3, eval_every=6, n_eval=50, n_test=50, n_ood=10, n_samples=4, mala_chunk=4,
                      mala_steps=1, mala_burn_in=1, n_per_class=1, gen_feats=6, noise_dim=5, root=str(DATA),
                      out_dir=str(tmp_path / 'run'), device='cpu', show_progress=False)
     run_jem(**cfg)
     x, info = generator_samples(tmp_path / 'run', n=10, seed=3)
     assert (info['iteration'], info['gen_feats'], info['noise_dim']) == (6, 6, 5) and x.shape == (10, 1, 28, 28)
-    g = GaussianGenerator(SNGANGenerator(5, 6, 1, 28), 5)
-    g.load_state_dict(torch.load(tmp_path / 'run' / 'checkpoint.pt', weights_only=False)['trainer']['modules']['gen'])
+    # reference: the run's trainer rebuilt from its parameters and restored by the package's own checkpoint loader
+    tr = VERA(WideResNet(10, 1, 10, 1), SNGANGenerator(5, 6, 1, 28), noise_dim=5, num_samples=4, device='cpu')
+    load_checkpoint(tmp_path / 'run' / 'checkpoint.pt', tr, restore_rng=False, strict_config=False)
     torch.manual_seed(3)
-    with torch.no_grad(): ref = g.sample(10)[0]
+    ref = tr.sample(10)
     torch.testing.assert_close(x, ref, rtol=0, atol=0)
     info2 = snapshot(tmp_path / 'run', tmp_path / 'grid.png', 4)
     assert (tmp_path / 'grid.png').stat().st_size > 0 and info2['iteration'] == 6
     with pytest.raises(FileNotFoundError, match='no checkpoint'): generator_samples(tmp_path / 'nosuch')
+    (tmp_path / 'bad').mkdir(); (tmp_path / 'bad' / 'checkpoint.pt').write_bytes(b'not a checkpoint')
+    with pytest.raises(ValueError, match='corrupt'): generator_samples(tmp_path / 'bad')

@@ -13,12 +13,12 @@ from pathlib import Path
 import torch
 from vera.jem import SNGANGenerator, save_grid
 from vera.score import GaussianGenerator
+from vera.vera import load_checkpoint
 
 def generator_samples(run_dir, n:int=64, seed:int=0)->tuple: # (samples (n, C, H, W), info)
     p = Path(run_dir) / 'checkpoint.pt'
-    if not p.exists(): raise FileNotFoundError(f"no checkpoint at {p}: is {run_dir} a run folder of vera-jem?")
-    ck = torch.load(p, map_location='cpu', weights_only=False)
-    sd = ck.get('trainer', {}).get('modules', {}).get('gen')
+    ck = load_checkpoint(p)          # clear errors for a missing, corrupt or foreign file
+    sd = ck['trainer']['modules'].get('gen')
     if sd is None: raise ValueError(f"{p} holds no generator (a PCD run, or not a vera checkpoint)")
     nz = sd['net.linear.weight'].shape[1]
     ch, feats = sd['net.out.weight'].shape[:2]
