@@ -3,7 +3,8 @@
 # pyproject.toml changes.
 #
 #   make demo        main job: train VERA on the toy data, outputs in runs/toy
-#   make test        the whole test suite (every notebook under nbdev-test's rules + tests/*.py)
+#   make test        the test suite (every notebook under nbdev-test's rules + tests/*.py), without the slow tier
+#   make test-slow   the slow tier: papermill and vera-reproduce round trips, kill and resume
 #   make export      notebooks -> vera/*.py (nbdev-export)
 #   make clean-nbs   strip superfluous notebook metadata (nbdev-clean)
 #   make readme      regenerate README.md from nbs/index.ipynb
@@ -19,7 +20,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_FLAGS ?= -q --durations=10
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test export clean-nbs readme tables docs-check bench
+.PHONY: help install demo test test-slow export clean-nbs readme tables docs-check bench
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -44,7 +45,10 @@ demo: $(STAMP)
 	$(BIN)/vera-toy --out-dir runs/toy
 
 test: $(STAMP)
-	$(PY) -m pytest tests $(PYTEST_FLAGS)
+	$(PY) -m pytest tests -m "not slow" $(PYTEST_FLAGS)
+
+test-slow: $(STAMP)
+	$(PY) -m pytest tests -m slow $(PYTEST_FLAGS)
 
 export: $(STAMP)
 	$(BIN)/nbdev-export

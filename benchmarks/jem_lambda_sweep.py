@@ -25,7 +25,8 @@ def run(lam:float, n:int=800):
 
 def summarise(run_dir:Path)->dict:
     "Training signals of one short run, read from its checkpoint (also for a run stopped early)."
-    h = torch.load(run_dir / 'checkpoint.pt', weights_only=False, map_location='cpu')['history']
+    from vera.vera import load_checkpoint
+    h = load_checkpoint(run_dir / 'checkpoint.pt')['history']
     st, its = h['stats'], h['iteration']
     return dict(run=run_dir.name, iterations=its[-1], finished=(run_dir / 'metrics.json').exists(),
                 max_grad_pen=max(st['grad_pen']), min_f_neg=min(st['f_neg']), max_f_data=max(st['f_data']),

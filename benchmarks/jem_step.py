@@ -9,7 +9,7 @@ alpha * CE + log p(x) (alpha = 100) and the same CIFAR-shaped batch:
          lambda = 1e-4, gradient penalty gamma = 0.1;
   PCD    JEM's sampler: 20 SGLD steps of step size 1 and noise 0.01 from a replay buffer (10,000 points, 5 % re-init),
          no gradient penalty (JEM has none; `--pcd-pg 0.1` gives it VERA's).
-The paper's claim (method-facts §7): VERA-JEM trains 2.8x faster than JEM with 20 SGLD steps (WRN-28-10, SNGAN-256, GPU).
+The paper's claim (its JEM experiments on CIFAR10): VERA-JEM trains 2.8x faster than JEM with 20 SGLD steps (WRN-28-10, SNGAN-256, GPU).
 The defaults are a small network for a CPU; the ratio depends on the sizes: PCD costs about 20 energy forward and
 backward passes per step, VERA a few energy passes plus k + 3 generator passes, so `--width`/`--gen-feats` move it.
 

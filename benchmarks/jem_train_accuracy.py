@@ -7,17 +7,18 @@ import sys, json
 import torch
 from vera.core import read_metrics
 from vera.jem import WideResNet, load_image_tensors, evaluate_classifier, _tensor_batches
+from vera.vera import load_checkpoint
 
 if __name__ == '__main__':
     torch.set_num_threads(1)
     n, out, runs = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
-    x, y = load_image_tensors('mnist', '../shared/data', train=True)
-    xt, yt = load_image_tensors('mnist', '../shared/data', train=False)
+    x, y = load_image_tensors('mnist', train=True)          # from the data home
+    xt, yt = load_image_tensors('mnist', train=False)
     rows = []
     for r in runs:
         p = read_metrics(r)['params']
         net = WideResNet(p['depth'], p['widen'], 10, 1, p['dropout'])
-        net.load_state_dict(torch.load(f'{r}/checkpoint.pt', weights_only=False)['trainer']['modules']['ebm']); net.eval()
+        net.load_state_dict(load_checkpoint(f'{r}/checkpoint.pt')['trainer']['modules']['ebm']); net.eval()
         tr, te = evaluate_classifier(net, _tensor_batches(x[:n], y[:n])), evaluate_classifier(net, _tensor_batches(xt, yt))
         rows.append(dict(run=r, lr=p['lr'], train_acc=tr['accuracy'], n_train=tr['n'], test_acc=te['accuracy'], n_test=te['n']))
         print(rows[-1], flush=True)

@@ -18,7 +18,7 @@ from vera.vera import lr_multiplier
 
 def main(lr:float, out_path:str, gamma:float=0.0, alpha:float=1.0, epochs:int=3, batch:int=32):
     torch.manual_seed(0); torch.set_num_threads(1)
-    x, y = load_image_tensors('mnist', '../shared/data', train=True); xt, yt = load_image_tensors('mnist', '../shared/data', train=False)
+    x, y = load_image_tensors('mnist', train=True); xt, yt = load_image_tensors('mnist', train=False)   # from the data home
     net = WideResNet(10, 1, in_channels=1, dropout=0.0); opt = make_adam(net.parameters(), lr, betas=(0.0, 0.9))
     data = EpochBatches(x, y, batch, 0, augment=True)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_multiplier(200, [2 * data.iters_per_epoch], 0.3))   # the trainers' schedule

@@ -24,7 +24,7 @@ if __name__ == '__main__':
     dss, ms, reps, out = sys.argv[1].split(','), sys.argv[2].split(','), int(sys.argv[3]), sys.argv[4]
     res = {}
     for ds in dss:
-        data = load_tabular(ds, '../shared/data', seed=0)
+        data = load_tabular(ds, seed=0)
         for m in ms:
             res[f'{ds}/{m}'] = s = time_method(data, ds, m, reps); print(ds, m, f'{s:.3f} s/it', flush=True)
     json.dump(dict(sec_per_iter=res, threads=1, reps=reps, machine=platform.processor() or platform.machine(),

@@ -3,7 +3,7 @@
 
     python benchmarks/step.py [--reps 200] [--threads 1 2] [--json results/bench_step.json]
 
-Configurations (issue 2, section 7):
+Configurations:
   (a) moons, the 100-component Gaussian-mixture energy and the toy generator (BatchNorm + ReLU MLP), batch 200;
   (b) 784-d input, the MLP energy 784-1000-500-500-250-250-250-1 (LeakyReLU 0.2) and a 3 x 500 generator
       (BatchNorm + Softplus, d_z = 128), batch 64.

@@ -37,7 +37,7 @@ def test_resume_with_other_config_is_refused_with_a_hint(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     before = (run / 'metrics.json').read_bytes()
     r = subprocess.run([str(BIN / 'vera-toy'), '--n-iters', '20', '--ent-weight', '0.5', '--out-dir', str(run)], capture_output=True, text=True)
-    assert r.returncode == 2 and 'ent_weight=1.0 in the checkpoint but 0.5 here' in r.stderr and '--no-resume' in r.stderr
+    assert r.returncode == 2 and 'ent_weight=1.0 there but 0.5 here' in r.stderr and r.stderr.count('--no-resume') == 1, r.stderr
     assert (run / 'metrics.json').read_bytes() == before          # nothing half-written over the earlier run
     (run / 'checkpoint.pt').write_bytes(b'garbage')
     r = subprocess.run([str(BIN / 'vera-toy'), '--n-iters', '20', '--out-dir', str(run)], capture_output=True, text=True)
@@ -64,3 +64,31 @@ def test_divergence_is_recorded(tmp_path):
     from vera.toy import run_toy
     m = run_toy('moons', 50, ebm='mlp', method='pcd', sgld_sigma=1.0, lr=1e6, eval_every=10, n_test=200, out_dir=tmp_path / 'd', show_progress=False)
     assert m['status'] == 'diverged' and 'iteration' in m['error'] and m['loglik'] is None
+
+def _toy(*args):
+    return subprocess.run([str(BIN / 'vera-toy'), *map(str, args)], capture_output=True, text=True)
+
+def test_out_dir_that_is_a_file_is_a_one_line_error(tmp_path):
+    f = tmp_path / 'afile'; f.write_text('keep me')
+    r = _toy('--n-iters', 5, '--out-dir', f)
+    assert r.returncode == 2 and 'is an existing file' in r.stderr and str(f) in r.stderr, r.stderr[-2000:]
+    assert 'Traceback' not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert f.read_text() == 'keep me'
+
+def test_out_dir_that_cannot_be_created_is_a_one_line_error(tmp_path):
+    f = tmp_path / 'afile'; f.write_text('x')
+    r = _toy('--n-iters', 5, '--out-dir', f / 'run')          # below a file: no folder can be made there, not even by root
+    assert r.returncode == 2 and 'Traceback' not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr[-2000:]
+    assert 'run' in r.stderr
+
+def test_resume_on_another_dataset_is_refused_naming_it(tmp_path):
+    run = tmp_path / 'run'
+    r = _toy('--n-iters', 20, '--out-dir', run)
+    assert r.returncode == 0, r.stderr[-2000:]
+    before = (run / 'metrics.json').read_bytes()
+    r = _toy('--dataset', 'circles', '--n-iters', 20, '--out-dir', run)
+    assert r.returncode == 2 and 'dataset' in r.stderr and 'moons' in r.stderr and 'circles' in r.stderr and '--no-resume' in r.stderr, r.stderr[-2000:]
+    assert (run / 'metrics.json').read_bytes() == before          # the moons run is untouched
+    r = _toy('--dataset', 'circles', '--n-iters', 20, '--out-dir', run, '--no-resume')
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert json.loads((run / 'metrics.json').read_text())['params']['dataset'] == 'circles'

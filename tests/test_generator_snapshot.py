@@ -1,20 +1,19 @@
 """tools/generator_snapshot.py draws from the generator stored in a JEM-VERA checkpoint: the same samples as the trainer's
 own generator restored from that checkpoint, with its width and latent size read from the weights."""
-import sys
+import os, sys
 from pathlib import Path
 import pytest, torch
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = (ROOT / '..' / 'shared' / 'data').resolve()
+DATA = str(ROOT / 'tests' / 'fixtures' / 'data')   # MNIST fixture files in the official idx format
 sys.path.insert(0, str(ROOT / 'tools'))
 
-@pytest.mark.skipif(not (DATA / 'MNIST' / 'raw').exists(), reason='MNIST is not under ../shared/data')
 def test_snapshot_matches_the_runs_generator(tmp_path):
     from generator_snapshot import generator_samples, snapshot
     from vera.jem import run_jem, jem_config, SNGANGenerator, WideResNet
     from vera.vera import VERA, load_checkpoint
     cfg = jem_config('smoke', n_iters=6, ckpt_every=3, eval_every=6, n_eval=50, n_test=50, n_ood=10, n_samples=4, mala_chunk=4,
-                     mala_steps=1, mala_burn_in=1, n_per_class=1, gen_feats=6, noise_dim=5, root=str(DATA),
+                     mala_steps=1, mala_burn_in=1, n_per_class=1, gen_feats=6, noise_dim=5, root=DATA,
                      out_dir=str(tmp_path / 'run'), device='cpu', show_progress=False)
     run_jem(**cfg)
     x, info = generator_samples(tmp_path / 'run', n=10, seed=3)

@@ -1,6 +1,7 @@
 """vera-reproduce: clear errors before anything runs, and a killed batch resumes with only the missing cells."""
 import json, os, signal, subprocess, sys, time
 from pathlib import Path
+import pytest
 
 BIN = Path(sys.executable).parent
 
@@ -14,9 +15,23 @@ def test_dry_run_lists_cells(tmp_path):
     assert r.returncode == 0 and r.stdout.startswith('30 to run, 0 done'), r.stdout + r.stderr
     assert not any(tmp_path.iterdir())
 
+def test_outside_a_clone_it_asks_for_the_notebooks(tmp_path):
+    "After a pip install there are no notebooks: vera-reproduce says so and takes --nbs."
+    here = tmp_path / 'elsewhere'; here.mkdir()
+    r = subprocess.run([str(BIN / 'vera-reproduce'), 'table10', '--dry-run'], capture_output=True, text=True, cwd=here)
+    assert r.returncode == 2 and r.stderr.startswith('vera-reproduce: error:') and '--nbs DIR' in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and not any(here.iterdir())
+    nbs = Path(__file__).resolve().parents[1] / 'nbs'
+    r = subprocess.run([str(BIN / 'vera-reproduce'), 'table10', '--dry-run', '--nbs', str(nbs), '--out', str(tmp_path / 'o')],
+                       capture_output=True, text=True, cwd=here)
+    assert r.returncode == 0 and r.stdout.startswith('4 to run, 0 done'), r.stdout + r.stderr
+    r = subprocess.run([str(BIN / 'vera-reproduce'), 'table10', '--dry-run', '--nbs', str(tmp_path)], capture_output=True, text=True, cwd=here)
+    assert r.returncode == 2 and 'does not hold them' in r.stderr
+
 def _done(out):
     return {p.parent.name: p.stat().st_mtime_ns for p in (out / 'table10' / 'smoke').glob('*/metrics.json')}
 
+@pytest.mark.slow
 def test_killed_batch_resumes_with_only_the_missing_cells(tmp_path):
     out = tmp_path / 'runs'
     cmd = [str(BIN / 'vera-reproduce'), 'table10', '--preset', 'smoke', '--out', str(out), '--jobs', '1', '--only', 'seed1']
@@ -36,6 +51,7 @@ def test_killed_batch_resumes_with_only_the_missing_cells(tmp_path):
 
 ROOT = Path(__file__).resolve().parents[1]
 
+@pytest.mark.slow
 def test_smoke_of_figure1_and_table6(tmp_path):
     before = (ROOT / 'pyproject.toml').stat().st_mtime_ns    # nbdev_export rewrites pyproject.toml whenever it runs
     for table in ('figure1', 'table6'):
@@ -49,6 +65,7 @@ def test_smoke_of_figure1_and_table6(tmp_path):
     assert 'jobs = 2' in (tmp_path / 'figure1' / 'smoke' / 'all' / 'notebook.ipynb').read_text()
     assert (ROOT / 'pyproject.toml').stat().st_mtime_ns == before, "a papermill run exported the notebooks into the project"
 
+@pytest.mark.slow
 def test_smoke_of_jem(tmp_path):
     r = subprocess.run([str(BIN / 'vera-reproduce'), 'jem', '--preset', 'smoke', '--out', str(tmp_path)], capture_output=True, text=True, timeout=1800)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]

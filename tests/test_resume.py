@@ -23,8 +23,9 @@ def _run(tmp, ckpt, out, n_iters):
 
 def _ckpt_iteration(path):
     import torch
-    try: return torch.load(path, weights_only=False)['trainer']['iteration']
-    except Exception: return -1
+    if not Path(path).exists(): return -1
+    try: return torch.load(path, weights_only=True)['trainer']['iteration']     # checkpoints are data: a weights-only read
+    except (RuntimeError, EOFError, OSError): return -1                        # not there yet, or caught mid-rename
 
 def test_sigkill_then_resume_matches_uninterrupted(tmp_path):
     n = 300
@@ -37,6 +38,7 @@ def test_sigkill_then_resume_matches_uninterrupted(tmp_path):
     killed_at = _ckpt_iteration(tmp_path / 'ck.pt')
     assert 100 <= killed_at < n and not (tmp_path / 'killed.json').exists()
     r = _run(tmp_path, tmp_path / 'ck.pt', tmp_path / 'resumed.json', n); assert r.wait(timeout=600) == 0
+    assert _ckpt_iteration(tmp_path / 'ck.pt') == n
     a, b = json.loads((tmp_path / 'ref.json').read_text()), json.loads((tmp_path / 'resumed.json').read_text())
     assert a['iteration'] == b['iteration'] == list(range(1, n + 1))
     for k in a['stats']: assert a['stats'][k] == b['stats'][k], f"loss trace {k!r} differs after resume from iteration {killed_at}"

@@ -13,7 +13,7 @@ def _tool():
 def test_whole_table_matches_records():
     committed = json.loads((REC / 'table10.json').read_text())
     with tempfile.TemporaryDirectory() as d:
-        sync_records(REC, Path(d))                        # only the committed records: nothing of this machine's runs/
+        sync_records(REC, Path(d))                        # only the committed records, nothing of a local runs/
         t = _tool().whole_table(Path(d))
     assert t['complete'], 'a paper-order cell has fewer than 3 committed seeds'
     for ds in committed['datasets']:

@@ -8,15 +8,21 @@ read from `RUN_DIR/checkpoint.pt` (the trainer's iteration, configuration and `f
 """
 import sys, json, time, os
 from pathlib import Path
-import torch
+from vera.core import project_path
+from vera.vera import load_checkpoint
+
+def _shown(p)->str:
+    "`p` relative to the project root where it lies inside it, so that a record carries no machine path."
+    p, root = Path(p).resolve(), project_path('.').resolve()
+    return str(p.relative_to(root)) if p.is_relative_to(root) else str(p)
 
 def main(run_dir, out):
     p = Path(run_dir) / 'checkpoint.pt'
-    ck = torch.load(p, map_location='cpu', weights_only=False)
+    ck = load_checkpoint(p)          # clear errors for a missing, corrupt or foreign file
     h = ck['history']
-    rec = dict(run_dir=str(run_dir), checkpoint_written=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(os.path.getmtime(p))),
+    rec = dict(run_dir=_shown(run_dir), checkpoint_written=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(os.path.getmtime(p))),
                iteration=ck['trainer']['iteration'], config=ck['trainer'].get('config'), eval_curve=h['eval'],
-               stats=dict(iteration=h['iteration'], **h['stats']), command=' '.join(['python', 'tools/checkpoint_history.py'] + sys.argv[1:]))
+               stats=dict(iteration=h['iteration'], **h['stats']), command=' '.join(['python', 'tools/checkpoint_history.py', _shown(run_dir), _shown(out)]))
     Path(out).write_text(json.dumps(rec, indent=0))
     print(f"{out}: iteration {rec['iteration']}, {len(h['eval'])} evaluations, {len(h['iteration'])} logged steps")
 

@@ -8,10 +8,11 @@ The runs are 06_toy's own plan (`toy_plan('table10', methods=['vera_lam1'], step
 mixture energy, lr 1e-3, batch 200), in `runs/table10/<dataset>/vera_lam1_paper/seed<s>`, so they sit beside the
 released order's runs and never touch them; finished and interrupted runs are picked up again. Each finished record is
 copied to `results/table10_paper_order/`, and `results/table10_paper_order/summary.json` sets the cells beside the
-released order's committed cells (`results/table10.json`), PCD's and the paper's, with the issue's two checks.
+released order's committed cells (`results/table10.json`), PCD's and the paper's, with two checks (VERA
+lambda = 1 within 0.15 nats of the paper, and above PCD).
 Once every dataset has its three seeds, `table10.json` and `table10.md` beside it hold the whole Table 10 with the
 VERA lambda = 1 row in the paper's order (every other row, and the emulated released print of ML, as committed in
-`results/table10.json` and `results/table10_released_protocol.json`) and the issue's acceptance checks on it.
+`results/table10.json` and `results/table10_released_protocol.json`) and Table 10's acceptance checks on it.
 """
 import sys, json
 from vera.core import project_path, sync_records, atomic_write_bytes
@@ -34,7 +35,7 @@ def whole_table(runs=RUNS, datasets=DATASETS) -> dict:
                 markdown=md + '\n\n' + table10_checks_markdown(chk))
 
 def summary(w:dict) -> dict:
-    "Per dataset, the paper-order cell of `whole_table` beside the released order's, PCD's and the paper's, with the issue's two checks (None below 3 seeds)."
+    "Per dataset, the paper-order cell of `whole_table` beside the released order's, PCD's and the paper's, with the two checks (None below 3 seeds)."
     out = {}
     for ds in w['datasets']:
         c, r, k = w['cells'][f'{ds}/vera_lam1'], w['released_vera_lam1'][f'{ds}/vera_lam1'], w['checks'][ds]

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Run the Table 6 grid of nbs/09_ssl.ipynb at its CPU budget outside the notebook, in an order that suits a session with a deadline.
+"""Run the Table 6 grid of nbs/09_ssl.ipynb at its CPU budget outside the notebook, whole datasets first.
 
     OMP_NUM_THREADS=1 python tools/table6_runs.py [JOBS] [--records results/table6_runs] [--skip mnist/jem_pcd,...]
 
 The plan is the notebook's (`run_ssl` with SSL_CPU_BUDGET, run folders runs/ssl/<dataset>/<method>/seed<s>, the
-shared data root), so its records are exactly those the notebook would write, and `papermill nbs/09_ssl.ipynb ...`
-afterwards finds every run finished. The order puts whole datasets first, so that a session that must stop early
+data home), so its records are exactly those the notebook would write, and `papermill nbs/09_ssl.ipynb ...`
+afterwards finds every run finished. The order puts whole datasets first, so that a grid stopped early
 leaves complete rows, and a background process survives a closed notebook. The committed records (--records) are
 adopted first and the finished runs added to them at the end.
 """
@@ -15,7 +15,7 @@ from vera.core import run_parallel, sync_records, project_path
 from vera.ssl import SSL_CPU_BUDGET as B, ssl_plan
 
 ORDER = [('mnist', 'vera'), ('human', 'jem_pcd'), ('human', 'vera'), ('human', 'vat'), ('human', 'supervised'), ('human', 'all_labels'),
-         ('mnist', 'supervised'), ('mnist', 'all_labels'), ('mnist', 'vat'), ('mnist', 'jem_pcd')]   # a session that ends early has whole datasets
+         ('mnist', 'supervised'), ('mnist', 'all_labels'), ('mnist', 'vat'), ('mnist', 'jem_pcd')]   # a grid stopped early has whole datasets
 
 def plan(skip=()):
     pairs = [(ds, m) for ds, m in ORDER if f'{ds}/{m}' not in skip]

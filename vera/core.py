@@ -17,7 +17,8 @@ from tqdm.auto import tqdm
 __all__ = ['LOG2PI', 'METRICS_KEYS', 'get_device', 'seed_everything', 'get_rng_state', 'set_rng_state', 'sum_except_batch',
            'normal_log_prob', 'std_normal_log_prob', 'mvn_log_prob', 'make_adam', 'NonFiniteError', 'check_finite',
            'check_positive', 'atomic_write_bytes', 'atomic_torch_save', 'git_sha', 'package_versions', 'device_info',
-           'write_metrics', 'read_metrics', 'sync_records', 'project_path', 'in_test', 'progress', 'run_parallel']
+           'write_metrics', 'read_metrics', 'sync_records', 'project_path', 'check_out_dir', 'in_test', 'progress',
+           'run_parallel']
 
 # %% ../nbs/00_core.ipynb #d0cc5b49
 def get_device(device:str|torch.device|None=None # 'cpu', 'cuda', 'cuda:1', ...; `None` picks CUDA when available
@@ -27,7 +28,7 @@ def get_device(device:str|torch.device|None=None # 'cpu', 'cuda', 'cuda:1', ...;
         return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     d = torch.device(device)
     if d.type == 'cuda' and not torch.cuda.is_available():
-        raise ValueError(f"device {str(device)!r} was requested but CUDA is not available on this machine")
+        raise ValueError(f"device {str(device)!r} was requested but CUDA is not available (torch.cuda.is_available() is False)")
     return d
 
 # %% ../nbs/00_core.ipynb #9bd46353
@@ -39,14 +40,24 @@ def seed_everything(seed:int)->int:
     return int(seed)
 
 def get_rng_state()->dict:
-    "The states of every random number generator, for a checkpoint."
-    st = dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state())
+    "The states of every random number generator, for a checkpoint: tensors, numbers and strings only, so that a weights-only `torch.load` reads them."
+    version, words, gauss_next = random.getstate()
+    name, key, pos, has_gauss, cached = np.random.get_state()
+    st = dict(python=dict(version=int(version), state=torch.tensor(words, dtype=torch.int64), gauss_next=gauss_next),
+              numpy=dict(bit_generator=str(name), key=torch.from_numpy(key.astype(np.int64)), pos=int(pos),
+                         has_gauss=int(has_gauss), cached_gaussian=float(cached)),
+              torch=torch.get_rng_state())
     if torch.cuda.is_available(): st['cuda'] = torch.cuda.get_rng_state_all()
     return st
 
 def set_rng_state(st:dict):
     "Restore the states saved by `get_rng_state`."
-    random.setstate(st['python']); np.random.set_state(st['numpy']); torch.set_rng_state(st['torch'])
+    py, npy = st['python'], st['numpy']
+    random.setstate((int(py['version']), tuple(int(w) for w in py['state'].tolist()),
+                     None if py['gauss_next'] is None else float(py['gauss_next'])))
+    np.random.set_state((str(npy['bit_generator']), npy['key'].cpu().numpy().astype(np.uint32), int(npy['pos']),
+                         int(npy['has_gauss']), float(npy['cached_gaussian'])))
+    torch.set_rng_state(st['torch'])
     if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
 
 # %% ../nbs/00_core.ipynb #c6213cea
@@ -219,6 +230,23 @@ def project_path(p:str|Path)->Path:
         if (d / 'pyproject.toml').exists(): return d / p
     return Path.cwd() / p
 
+# %% ../nbs/00_core.ipynb #9139160a
+def check_out_dir(path:str|Path # the run's output folder
+                 )->Path:
+    "Create the output folder `path` (and its parents) if missing and check that files can be written in it; `ValueError` naming it otherwise."
+    p = Path(path)
+    if p.exists() and not p.is_dir(): raise ValueError(f"output folder {path} is an existing file, not a folder")
+    blocker = next((a for a in p.parents if a.exists() and not a.is_dir()), None)
+    if blocker is not None: raise ValueError(f"output folder {path} is not writable ({blocker} is a file, not a folder)")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p, prefix='.write-check.', suffix='.tmp')
+        os.close(fd); os.unlink(tmp)
+    except OSError as e:
+        reason = f"{e.strerror}: {e.filename}" if e.strerror and e.filename else str(e)
+        raise ValueError(f"output folder {path} is not writable ({reason})") from None
+    return p
+
 # %% ../nbs/00_core.ipynb #6c1e8c3c
 def in_test()->bool:
     "True under nbdev-test (which sets `IN_TEST`)."
@@ -238,11 +266,11 @@ def _call_one(fn:Callable, kw:dict)->dict:
     except Exception as e: return dict(status='failed', error=f'{type(e).__name__}: {e}')
 
 def _check_spawnable(fn:Callable):
-    "Spawned processes import `fn` by module and name: one defined in a notebook cell or an interactive session cannot be."
+    "Spawned processes import `fn` by module and name: one defined in a notebook cell or an interactive interpreter cannot be."
     main = sys.modules.get('__main__')
     if getattr(fn, '__module__', None) == '__main__' and not getattr(main, '__file__', None):
         raise ValueError(f"run_parallel with jobs > 1 runs `fn` in spawned processes, which import it by name, but {getattr(fn, '__qualname__', fn)!r} "
-                         "is defined in a notebook cell or an interactive session, which they cannot import. Pass the package's function "
+                         "is defined in a notebook cell or an interactive interpreter, which they cannot import. Pass the package's function "
                          "(e.g. `from vera.toy import run_toy`), or use jobs=1")
 
 def run_parallel(fn:Callable, # a module-level run function taking `show_progress` (processes are spawned: it must pickle)

@@ -14,7 +14,7 @@ import numpy as np
 from .core import write_metrics, read_metrics, atomic_write_bytes, project_path, progress
 
 # %% auto #0
-__all__ = ['REGISTRY', 'SMOKE_TIMEOUT', 'Table', 'register', 'check_table', 'cell_done', 'reproduce', 'assemble',
+__all__ = ['REGISTRY', 'SMOKE_TIMEOUT', 'Table', 'register', 'nbs_dir', 'check_table', 'cell_done', 'reproduce', 'assemble',
            'table_markdown', 'vera_reproduce_cli']
 
 # %% ../nbs/12_reproduce.ipynb #a9c9c072
@@ -102,7 +102,7 @@ def _table6():
               'smoke': dict(row=['supervised', 'vera'], col=['human'], seed=[0])},
         fixed={'paper': dict(base, n_iters=None, lr=None),
                'cpu': dict(SSL_CPU_BUDGET, records='results/table6_runs'),   # the committed runs are adopted, not retrained
-               'smoke': dict(n_iters=4, lr=1e-4, eval_every=2)},
+               'smoke': dict(n_iters=4, lr=1e-4, eval_every=2, fixtures=True)},
         params=lambda r, c, s, d: dict(datasets=c, methods=r, seeds=s, run_root=str(d), results_dir=str(Path(d) / 'results')),
         collect=_ssl_metrics, paper={(m, d): v for m, row in PAPER_TABLE6.items() for d, v in row.items()}, unit='%', digits=1,
         share={'cpu': 'all'}, jobs_param='jobs')
@@ -126,20 +126,28 @@ def _jem():
         axes={'paper': dict(row=['paper', 'alpha1', 'cifar100', 'svhn', 'jem_pcd'], col=['test_acc', 'fid', 'is_mean'] + ood, seed=[0]),
               'cpu': dict(row=['mnist_cpu'], col=['test_acc', 'test_ece', 'auroc_uniform', 'auroc_mnist_interp'], seed=[0]),
               'smoke': dict(row=['smoke'], col=['test_acc', 'test_ece', 'auroc_uniform'], seed=[0])},
-        fixed={'paper': {}, 'cpu': dict(device='cpu'), 'smoke': dict(device='cpu')},
+        fixed={'paper': {}, 'cpu': dict(device='cpu'), 'smoke': dict(device='cpu', fixtures=True)},
         params=lambda r, c, s, d: dict(preset=r[0], seed=s[0], run_root=str(d)),
         collect=_jem_metrics, paper=paper, row_name='preset', col_name='metric', digits=3, share='row')
 
 for _f in (_table10, _figure1, _table6, _jem): register(_f())
 
 # %% ../nbs/12_reproduce.ipynb #2c346667
-def _nbs_dir()->Path: return project_path('nbs')
+def nbs_dir(path:str|Path|None=None)->Path:
+    "The folder of the experiment notebooks: `path`, else the `nbs` folder of the repository around the current directory."
+    d = Path(path).expanduser().resolve() if path is not None else project_path('nbs')
+    names = sorted({t.notebook for t in REGISTRY.values()})
+    if not all((d / n).exists() for n in names):
+        where = f"{d} does not hold them" if path is not None else f"no repository around {Path.cwd()} holds them (a pip install does not include notebooks)"
+        raise FileNotFoundError(f"vera-reproduce executes the experiment notebooks of the vera repository ({', '.join(names)}); {where}. "
+                                "Run it inside a clone of the repository, or pass the clone's notebook folder with --nbs DIR")
+    return d
 
-def check_table(name:str, preset:str='smoke', nbs_dir:str|Path|None=None)->Table:
+def check_table(name:str, preset:str='smoke', nbs:str|Path|None=None)->Table:
     "The registered table `name`, after checking its notebook and parameters; raises a clear error otherwise."
     if name not in REGISTRY: raise ValueError(f"unknown table {name!r}; registered: {', '.join(sorted(REGISTRY))}")
     t = REGISTRY[name]
-    nb = Path(nbs_dir or _nbs_dir()) / t.notebook
+    nb = (Path(nbs) if nbs is not None else nbs_dir()) / t.notebook
     if not nb.exists(): raise FileNotFoundError(f"table {name!r} needs the notebook {nb}, which does not exist")
     cells = json.loads(nb.read_text())['cells']
     pc = [c for c in cells if 'parameters' in (c.get('metadata', {}).get('tags') or [])]
@@ -193,15 +201,16 @@ def _group_params(t:Table, preset:str, cells:list, cell_dir:Path, jobs:int=1)->d
     if t.jobs_param and t.share_mode(preset) == 'all': params[t.jobs_param] = jobs
     return params
 
-def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:float|None, jobs:int=1)->None:
+def _run_cell(t:Table, preset:str, cells:list, cell_dir:Path, env:dict, timeout:float|None, jobs:int=1, nbs:Path|None=None)->None:
     "Execute the notebook for `cells` (sharing `cell_dir`), then record each cell's number in its metrics.json."
     params = _group_params(t, preset, cells, cell_dir, jobs)
     cell_dir.mkdir(parents=True, exist_ok=True)
     (cell_dir / 'error.txt').unlink(missing_ok=True)
     yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
     t0 = time.time()
-    rc, err = _papermill([sys.executable, '-m', 'papermill', str(_nbs_dir() / t.notebook), str(cell_dir / 'notebook.ipynb'),
-                          '-y', yaml, '--cwd', str(_nbs_dir()), '--no-progress-bar'], env, timeout)
+    nbs = nbs or nbs_dir()
+    rc, err = _papermill([sys.executable, '-m', 'papermill', str(nbs / t.notebook), str(cell_dir / 'notebook.ipynb'),
+                          '-y', yaml, '--cwd', str(nbs), '--no-progress-bar'], env, timeout)
     if rc != 0: raise RuntimeError(f"papermill exited with {rc}:\n{err[-4000:]}")
     bad = []
     for c in cells:                          # each cell on its own: one failed run in a shared execution spoils only its cell
@@ -221,9 +230,11 @@ def reproduce(name:str, # registered table
               dry_run:bool=False, # list what would run, run nothing
               timeout:float|None=None, # seconds one papermill execution may take (None: SMOKE_TIMEOUT for the smoke preset, else no limit)
               retries:int=1, # times a cell that ran past `timeout` is started again (other failures are not retried)
+              nbs:str|Path|None=None, # the experiment notebooks' folder (default: the repository's nbs/, see `nbs_dir`)
               show_progress:bool|None=None)->dict:
     "Run the missing cells of a table's grid with papermill, then assemble the table; returns the assembled table."
-    t = check_table(name, preset)
+    nbs = nbs_dir(nbs)
+    t = check_table(name, preset, nbs)
     if not (isinstance(jobs, int) and jobs >= 1): raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
     if timeout is not None and not timeout > 0: raise ValueError(f"timeout must be positive seconds or None, got {timeout!r}")
     if timeout is None and preset == 'smoke': timeout = SMOKE_TIMEOUT
@@ -253,7 +264,7 @@ def reproduce(name:str, # registered table
         with lock: state['running'] += 1; bar.set_postfix(state)
         try:
             for attempt in range(retries + 1):
-                try: _run_cell(t, preset, cs, d, env, timeout, jobs); break
+                try: _run_cell(t, preset, cs, d, env, timeout, jobs, nbs); break
                 except TimeoutError as e:
                     if attempt == retries: raise
                     print(f"{d}: {str(e).splitlines()[0]}; starting it again", file=sys.stderr, flush=True)
@@ -332,11 +343,12 @@ def vera_reproduce_cli(argv=None):
     p.add_argument('--only', default=None, help='comma-separated strings a cell key must contain, e.g. moons,vera_lam1')
     p.add_argument('--dry-run', action='store_true', help='list the cells that would run and exit')
     p.add_argument('--timeout', type=float, default=None, help=f'seconds one papermill execution may take (default: {SMOKE_TIMEOUT:g} for the smoke preset, else no limit)')
+    p.add_argument('--nbs', default=None, metavar='DIR', help="the experiment notebooks' folder (default: nbs/ of the repository around the current directory)")
     p.add_argument('--retries', type=int, default=1, help='times a cell that ran past --timeout is started again (default: 1)')
     a = p.parse_args(argv)
     try:
         res = reproduce(a.table, a.preset, a.out, a.jobs, a.only.split(',') if a.only else None, a.dry_run,
-                        timeout=a.timeout, retries=a.retries, show_progress=True)
+                        timeout=a.timeout, retries=a.retries, nbs=a.nbs, show_progress=True)
     except (ValueError, FileNotFoundError) as e: p.exit(2, f"vera-reproduce: error: {e}\n")
     if a.dry_run:
         print(f"{len(res['to_run'])} to run, {len(res['done'])} done"); print(*res['to_run'], sep='\n'); return

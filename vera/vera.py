@@ -6,14 +6,15 @@ Docs: https://vera-ebm.github.io/vera/vera.html.md"""
 
 # %% ../nbs/04_vera.ipynb #a1aa64e0
 from __future__ import annotations
-import math, time, inspect
+import math, time, inspect, json, re
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Iterable
 import torch
 from torch import nn
 import torch.nn.functional as F
 from .core import (check_finite, check_positive, NonFiniteError, atomic_torch_save, get_rng_state, set_rng_state,
-                       progress, get_device, make_adam)
+                       progress, get_device, make_adam, _jsonable)
 from .score import GaussianGenerator
 from .entropy import ISScore, ScoreEstimator, entropy_surrogate
 
@@ -245,18 +246,88 @@ class VERA(Trainer):
         return stats
 
 # %% ../nbs/04_vera.ipynb #f76692e1
-def save_checkpoint(path, trainer:Trainer, history:dict, **extra):
-    "Write trainer state, random states and history to `path` atomically."
-    atomic_torch_save(dict(trainer=trainer.state_dict(), rng=get_rng_state(), history=history, vera_checkpoint=1, **extra), path)
+_LEAVES = frozenset({str, int, float, bool, type(None), torch.dtype, torch.device})
 
-def load_checkpoint(path, trainer:Trainer|None=None, restore_rng:bool=True, strict_config:bool=True)->dict:
-    "Read a checkpoint (clear errors for missing or corrupt files) and load it into `trainer` if given."
+def _not_data(o, where:str)->str|None:
+    "The first entry of `o` that a weights-only `torch.load` refuses, as 'place (type)'; None when all are tensors and plain data."
+    t = type(o)
+    if t in _LEAVES or isinstance(o, torch.Tensor): return None
+    if t in (dict, OrderedDict):
+        for k, v in o.items():
+            bad = _not_data(k, f'{where} key {k!r}') or _not_data(v, f'{where}[{k!r}]')
+            if bad: return bad
+        return None
+    if t in (list, tuple, torch.Size):
+        if set(map(type, o)) <= _LEAVES: return None      # long histories: one pass at C speed
+        return next((bad for i, v in enumerate(o) if (bad := _not_data(v, f'{where}[{i}]'))), None)
+    return f'{where} ({t.__module__}.{t.__qualname__})'
+
+def _json_data(cfg:dict)->dict:
+    "`cfg` as a JSON round trip gives it back (tuples as lists, paths as strings): how run parameters are stored and compared."
+    if not isinstance(cfg, dict): raise TypeError(f"run_config must be a dict, got {type(cfg).__name__}")
+    try: return json.loads(json.dumps(_jsonable(cfg), sort_keys=True))
+    except (TypeError, ValueError) as e: raise TypeError(f"run_config must hold JSON data (numbers, strings, lists, dicts): {e}") from None
+
+def save_checkpoint(path, trainer:Trainer, history:dict,
+                    run_config:dict|None=None, # the run's parameters (JSON data), checked on resume
+                    **extra):
+    "Write trainer state, random states, history and run parameters to `path` atomically, as data a weights-only `torch.load` reads."
+    ck = dict(trainer=trainer.state_dict(), rng=get_rng_state(), history=history, vera_checkpoint=1, **extra)
+    if run_config is not None: ck['run_config'] = _json_data(run_config)
+    bad = _not_data(ck, 'checkpoint')
+    if bad: raise TypeError(f"cannot write checkpoint {path}: {bad} is neither a tensor nor plain data (numbers, strings, "
+                            "lists, dicts), so a weights-only load would refuse the file; convert it (float(x), x.tolist(), ...)")
+    atomic_torch_save(ck, path)
+
+def _brief(e:Exception)->str:
+    "The gist of torch's error message, without its general advice."
+    msg = str(e)
+    for mark in ('WeightsUnpickler error:', 'from a trusted source.'):
+        if mark in msg: msg = msg.split(mark, 1)[1]
+    return ' '.join(msg.split('Check the documentation')[0].split())[:200]
+
+def _read_data(path:Path):
+    "`torch.load(path, weights_only=True)`: a file holding other pickled objects is refused unread (nothing in it runs), naming them."
+    try: return torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e: err = e
+    try: unsafe = list(torch.serialization.get_unsafe_globals_in_checkpoint(path))
+    except Exception: unsafe = re.findall(r'unsupported global(?::\s*GLOBAL)?\s+([\w.]+)', str(err), flags=re.I)   # not torch's zip format
+    if unsafe:
+        old = (" (checkpoints written by vera before its random states were stored as tensors hold NumPy arrays: "
+               "start such a run afresh with resume=False)" if all(g.startswith('numpy') for g in unsafe) else '')
+        raise ValueError(f"checkpoint {path} holds pickled objects other than tensors and plain data ({', '.join(unsafe[:6])}); "
+                         f"it was not loaded, so nothing in it was executed{old}") from None
+    raise ValueError(f"checkpoint {path} is corrupt or not a torch file ({type(err).__name__}: {_brief(err)})") from None
+
+_ABSENT = object()
+def _show(v)->str:
+    r = repr(v)
+    return r if len(r) <= 60 else r[:57] + '...'
+
+def _check_run_config(path:Path, ck:dict, run_config:dict|None):
+    "Refuse a checkpoint written by a run with other parameters than `run_config`, naming each difference."
+    if run_config is None: return
+    here, there = _json_data(run_config), ck.get('run_config')
+    fix = "start afresh with resume=False (on the command line: --no-resume) or choose another output folder"
+    if there is None:
+        raise ValueError(f"checkpoint {path} was written by a run that stored no parameters, so it cannot be matched to this one; {fix}")
+    diffs = []
+    for k in sorted(set(there) | set(here)):
+        a, b = there.get(k, _ABSENT), here.get(k, _ABSENT)
+        if a != b: diffs.append(f"{k} absent there but {_show(b)} here" if a is _ABSENT else
+                                f"{k}={_show(a)} there but {'absent' if b is _ABSENT else _show(b)} here")
+    if diffs: raise ValueError(f"checkpoint {path} was written by a run with other parameters: {', '.join(diffs)}; {fix}")
+
+def load_checkpoint(path, trainer:Trainer|None=None, restore_rng:bool=True, strict_config:bool=True,
+                    run_config:dict|None=None # this run's parameters: the checkpoint must have been written with the same
+                   )->dict:
+    "Read a checkpoint as data (weights-only: clear errors for missing, corrupt, foreign or unsafe files), check it, and load it into `trainer` if given."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no checkpoint at {path}")
-    try: ck = torch.load(path, map_location='cpu', weights_only=False)
-    except Exception as e: raise ValueError(f"checkpoint {path} is corrupt or not a torch file ({type(e).__name__}: {e})") from None
+    ck = _read_data(path)
     if not (isinstance(ck, dict) and ck.get('vera_checkpoint') == 1 and 'trainer' in ck):
         raise ValueError(f"{path} is not a vera checkpoint")
+    _check_run_config(path, ck, run_config)
     if trainer is not None:
         trainer.load_state_dict(ck['trainer'], strict_config=strict_config)
         if restore_rng: set_rng_state(ck['rng'])
@@ -268,6 +339,12 @@ def _cycle(iterable):
         for b in iterable: n += 1; yield b
         if n == 0: raise ValueError("the data iterable is empty")
 
+def _last_good(ckpt_path:Path|None)->str:
+    "Where a stopped run stands, for the `NonFiniteError` message."
+    if ckpt_path is None or not ckpt_path.exists(): return "no checkpoint was written"
+    try: return f"the last good checkpoint ({ckpt_path}, iteration {load_checkpoint(ckpt_path)['trainer']['iteration']}) is intact"
+    except (ValueError, OSError) as e: return f"the checkpoint could not be read back ({e})"
+
 def fit(trainer:Trainer, data, # callable data(iteration) -> batch, or an iterable of batches (cycled)
         n_iters:int, # total iterations (a resumed run continues up to this number)
         eval_fn:Callable|None=None, # eval_fn(trainer) -> dict of numbers, recorded in history['eval']
@@ -276,6 +353,7 @@ def fit(trainer:Trainer, data, # callable data(iteration) -> batch, or an iterab
         ckpt_every:int=0, # iterations between checkpoints (0: only at the end)
         ckpt_minutes:float|None=None, # also checkpoint when this many minutes have passed since the last one
         resume:bool=True,
+        run_config:dict|None=None, # the run's parameters (JSON data): stored in every checkpoint, a resume must match them
         callbacks:Iterable[Callable]=(), # cb(trainer, iteration, stats) after every step
         log_every:int=1, # record the step stats every this many iterations
         show_progress:bool|None=None, desc:str|None=None)->dict:
@@ -283,8 +361,9 @@ def fit(trainer:Trainer, data, # callable data(iteration) -> batch, or an iterab
     if not (isinstance(n_iters, int) and n_iters >= 0): raise ValueError(f"n_iters must be a non-negative integer, got {n_iters!r}")
     history = {'iteration': [], 'stats': {}, 'eval': []}
     ckpt_path = Path(ckpt_path) if ckpt_path is not None else None
+    if run_config is not None: _json_data(run_config)     # a bad run_config fails before any training
     if ckpt_path is not None and resume and ckpt_path.exists():
-        history = load_checkpoint(ckpt_path, trainer)['history']
+        history = load_checkpoint(ckpt_path, trainer, run_config=run_config)['history']
     batches = None if callable(data) else _cycle(data)
     last_ck, start = time.time(), trainer.iteration
 
@@ -300,7 +379,7 @@ def fit(trainer:Trainer, data, # callable data(iteration) -> batch, or an iterab
         history['eval'].append({'iteration': trainer.iteration, **{k: float(v) for k, v in res.items()}})
     def _save():
         nonlocal last_ck
-        if ckpt_path is not None: save_checkpoint(ckpt_path, trainer, history); last_ck = time.time()
+        if ckpt_path is not None: save_checkpoint(ckpt_path, trainer, history, run_config=run_config); last_ck = time.time()
 
     trainer.train(True)
     bar = progress(total=n_iters, initial=start, desc=desc or type(trainer).__name__,
@@ -309,10 +388,7 @@ def fit(trainer:Trainer, data, # callable data(iteration) -> batch, or an iterab
         while trainer.iteration < n_iters:
             batch = data(trainer.iteration) if batches is None else next(batches)
             try: stats = trainer.step(batch)
-            except NonFiniteError as e:
-                where = (f"the last good checkpoint ({ckpt_path}, iteration {torch.load(ckpt_path, weights_only=False)['trainer']['iteration']}) is intact"
-                         if ckpt_path is not None and ckpt_path.exists() else "no checkpoint was written")
-                raise NonFiniteError(f"training stopped: {e}; {where}") from None
+            except NonFiniteError as e: raise NonFiniteError(f"training stopped: {e}; {_last_good(ckpt_path)}") from None
             it = trainer.iteration
             if it % log_every == 0 or it == n_iters: _record(stats)
             for cb in callbacks: cb(trainer, it, stats)
