@@ -18,6 +18,8 @@ TAIL = 8_000
 _RUNNER = """
 import nbdev.quarto as q
 q._ensure_quarto = lambda: None     # processing needs no Quarto; never try to install it from a test
+_sidebar = q.nbdev_sidebar.__wrapped__
+q.nbdev_sidebar.__wrapped__ = lambda *a, force=False, **k: _sidebar(*a, **k)   # force=True below is for the cache, not the hand-written sidebar
 q.nbdev_proc_nbs.__wrapped__(force=True)
 """
 

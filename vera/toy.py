@@ -462,7 +462,7 @@ def table10_markdown(t:dict)->str:
 def table10_checks(t:dict, # `table10` output
                    released:dict|None=None, # dataset/method -> {'best': ...}: the released print emulated (`released_protocol`, mean over seeds)
                    vera_tol:float=0.15, ml_tol:float=0.1)->dict:
-    "The issue's acceptance checks on Table 10, per dataset: VERA (λ = 1) near the paper, VERA above PCD (and whether every seed is), ML near the paper."
+    "Table 10's acceptance checks, per dataset: VERA (λ = 1) near the paper, VERA above PCD (and whether every seed is), ML near the paper."
     out = {}
     for ds in t['datasets']:
         v, p, m = (t['cells'][f'{ds}/{k}'] for k in ('vera_lam1', 'pcd', 'ml'))
