@@ -6,7 +6,8 @@ each run's metrics.json) and measure accuracy on the first N training images and
 import sys, json
 import torch
 from vera.core import read_metrics
-from vera.jem import WideResNet, load_image_tensors, evaluate_classifier, _tensor_batches
+from vera.jem import WideResNet, evaluate_classifier, _tensor_batches
+from vera.data import load_image_tensors
 from vera.vera import load_checkpoint
 
 if __name__ == '__main__':
