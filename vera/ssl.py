@@ -207,9 +207,10 @@ def run_ssl(dataset:str='human', method:str='vera', seed:int=0,
     if dataset not in TABLE9: raise ValueError(f"unknown dataset {dataset!r}; choose one of {tuple(TABLE9)}")
     if method not in SSL_METHODS: raise ValueError(f"unknown method {method!r}; choose one of {SSL_METHODS}")
     cfg = dict(TABLE9[dataset], **SSL_COMMON)
-    data = load_tabular(dataset, root, seed=seed, download=download, max_rows=max_rows)
-    per_epoch = math.ceil(len(data.x_train) / cfg['batch_size'])
-    n_iters = cfg['epochs'] * per_epoch if n_iters is None else n_iters
+    data = None
+    if n_iters is None:      # Table 9's epochs: the data's size fixes the iterations
+        data = load_tabular(dataset, root, seed=seed, download=download, max_rows=max_rows)
+        n_iters = cfg['epochs'] * math.ceil(len(data.x_train) / cfg['batch_size'])
     lr = cfg['lr'] if lr is None else lr
     if not (isinstance(n_iters, int) and n_iters >= 1): raise ValueError(f"n_iters must be a positive integer, got {n_iters!r}")
     if not (isinstance(tail, (int, float)) and 0 < tail <= 1): raise ValueError(f"tail must be a fraction in (0, 1], got {tail!r}")
@@ -223,6 +224,8 @@ def run_ssl(dataset:str='human', method:str='vera', seed:int=0,
         if resume and {k: v for k, v in old['params'].items() if k not in ('root', 'out_dir')} == params: return old['metrics']
     except (OSError, ValueError, KeyError): pass
     if not train: return dict(status='not run', error=f'no finished run with these parameters in {out}')
+    if data is None: data = load_tabular(dataset, root, seed=seed, download=download, max_rows=max_rows)   # a finished run needs no data
+    per_epoch = math.ceil(len(data.x_train) / cfg['batch_size'])
     dev = get_device(device); seed_everything(seed)
     tr = ssl_trainer(method, data, lr, cfg['clf_weight'], cfg['beta'], cfg['ent_weight'], cfg['pg_control'], cfg['noise_dim'],
                      cfg['vat_eps'], cfg['kappa'], decay_iters, device=dev)
