@@ -1,4 +1,4 @@
-"""Every dataset of the paper's experiments (MNIST, CIFAR10, CIFAR100, SVHN, HUMAN, HEPMASS, CROP) read from its official files in one data home, fetched with checksums when missing and online, with a clear error when not, and tiny fixtures in the same formats for the tests.
+"""Every dataset of the paper's experiments (MNIST, CIFAR10, CIFAR100, SVHN, HUMAN, HEPMASS, CROP) read from its official files in one data home, fetched with checksums when missing and online, with a clear error when not, tiny fixtures in the same formats for the tests, and the 2-D toy densities, drawn on the fly.
 
 Docs: https://vera-ebm.github.io/vera/data.html.md"""
 
@@ -12,12 +12,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import atomic_write_bytes
+import math
+
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'IMAGE_DATASETS', 'MNIST_MIRRORS', 'IMAGE_SOURCES', 'FIXTURE_SIZES', 'FIXTURE_KINDS', 'CIFAR10_NAMES',
-           'HUMAN_SHA256', 'URLS', 'TABULAR_DATASETS', 'data_home', 'load_image_tensors', 'scale_images',
-           'ImageDataset', 'image_dataset', 'read_human', 'read_hepmass', 'read_crop', 'read_mnist', 'write_fixture',
-           'write_fixtures']
+           'HUMAN_SHA256', 'URLS', 'TABULAR_DATASETS', 'TOY_DATASETS', 'data_home', 'load_image_tensors',
+           'scale_images', 'ImageDataset', 'image_dataset', 'read_human', 'read_hepmass', 'read_crop', 'read_mnist',
+           'write_fixture', 'write_fixtures', 'sample_toy']
 
 # %% ../nbs/05a_data.ipynb #be6a08dd
 DATA_ENV = 'VERA_DATA'
@@ -609,3 +611,64 @@ def write_fixtures(folder:str|Path, # a data home to write into (created)
     "`write_fixture` for each of `kinds` (default: all), at its default size."
     for k in kinds: write_fixture(k, folder, seed=seed)
     return Path(folder)
+
+# %% ../nbs/05a_data.ipynb #8b637efb
+def _rings(n, rng):
+    m = 20 * n
+    sizes = [m - 3 * (m // 4)] + [m // 4] * 3
+    pts = [np.stack([np.cos(a), np.sin(a)], 1) * r
+           for r, k in zip((1.0, 0.75, 0.5, 0.25), sizes) for a in [np.linspace(0, 2 * np.pi, k, endpoint=False)]]
+    X = np.concatenate(pts) * 3.0
+    X = X[rng.permutation(m)[:n]]
+    return X + rng.normal(0, 0.08, X.shape)
+
+def _8gaussians(n, rng):
+    s = 1 / math.sqrt(2)
+    centers = 4.0 * np.array([(1, 0), (-1, 0), (0, 1), (0, -1), (s, s), (s, -s), (-s, s), (-s, -s)])
+    return (centers[rng.randint(0, 8, n)] + 0.5 * rng.randn(n, 2)) / 1.414
+
+def _pinwheel(n, rng):
+    arms, per = 5, n // 5
+    n = per * arms
+    feats = rng.randn(n, 2) * np.array([0.3, 0.1]); feats[:, 0] += 1.0
+    labels = np.repeat(np.arange(arms), per)
+    ang = np.linspace(0, 2 * np.pi, arms, endpoint=False)[labels] + 0.25 * np.exp(feats[:, 0])
+    rot = np.stack([np.cos(ang), -np.sin(ang), np.sin(ang), np.cos(ang)], 1).reshape(-1, 2, 2)
+    return 2 * rng.permutation(np.einsum('ti,tij->tj', feats, rot))
+
+def _2spirals(n, rng):
+    h = n // 2
+    t = np.sqrt(rng.rand(h, 1)) * 540 * (2 * np.pi) / 360
+    a = np.hstack([-np.cos(t) * t + rng.rand(h, 1) * 0.5, np.sin(t) * t + rng.rand(h, 1) * 0.5])
+    X = np.vstack([a, -a]) / 3
+    return X + rng.randn(*X.shape) * 0.1
+
+def _checkerboard(n, rng):
+    x1 = rng.rand(n) * 4 - 2
+    x2 = rng.rand(n) - rng.randint(0, 2, n) * 2 + np.floor(x1) % 2
+    return np.stack([x1, x2], 1) * 2
+
+def _moons(n, rng):
+    from sklearn.datasets import make_moons
+    return make_moons(n, noise=0.1, random_state=rng)[0] * 2 + np.array([-1, -0.2])
+
+def _circles(n, rng):
+    from sklearn.datasets import make_circles
+    return make_circles(n, factor=0.5, noise=0.08, random_state=rng)[0] * 3
+
+def _swissroll(n, rng):
+    from sklearn.datasets import make_swiss_roll
+    return make_swiss_roll(n, noise=1.0, random_state=rng)[0][:, [0, 2]] / 5
+
+TOY_DATASETS = {'moons': _moons, 'circles': _circles, 'rings': _rings, '8gaussians': _8gaussians,
+                'pinwheel': _pinwheel, '2spirals': _2spirals, 'checkerboard': _checkerboard, 'swissroll': _swissroll}
+
+def sample_toy(name:str, # one of `TOY_DATASETS`
+               n:int, # number of points
+               seed:int|None=None, # None: NumPy's global generator
+               device=None, dtype=torch.float32)->torch.Tensor: # (n, 2)
+    "n points of the toy distribution `name`, drawn as the paper's code draws them."
+    if name not in TOY_DATASETS: raise ValueError(f"unknown toy dataset {name!r}; choose one of {sorted(TOY_DATASETS)}")
+    if not (isinstance(n, (int, np.integer)) and n >= 1): raise ValueError(f"n must be a positive integer, got {n!r}")
+    rng = np.random.RandomState(seed) if seed is not None else np.random.mtrand._rand
+    return torch.as_tensor(TOY_DATASETS[name](int(n), rng), dtype=dtype, device=device)

@@ -1,4 +1,4 @@
-"""The eight 2-D toy distributions of the paper's code, the toy energy and generator networks, the 100-component Gaussian mixture with exact density, `run_toy` (the project's main job: VERA on a toy density with the learned density normalised on a grid), and the assembly of Table 10, Figure 1 and the stability count. The experiment itself is `06_toy`.
+"""The toy experiments' pieces on top of the toy densities (`05a_data`) and networks (`05b_nets`): grid normalisation, exact maximum likelihood, `run_toy` (the project's main job: VERA on a toy density with the learned density normalised on a grid), and the assembly of Table 10, Figure 1 and the stability count. The experiment itself is `06_toy`.
 
 Docs: https://vera-ebm.github.io/vera/toy_lib.html.md"""
 
@@ -14,128 +14,15 @@ from torch import nn
 from .core import seed_everything, write_metrics, get_device, LOG2PI, project_path, run_parallel, check_out_dir
 from .vera import VERA, fit, load_checkpoint
 from .logz import grid_logz
+from .data import TOY_DATASETS, sample_toy
+from .nets import ToyEBM, ToyGenerator, MixtureEBM
 
 # %% auto #0
-__all__ = ['TOY_DATASETS', 'TOY_METHODS', 'PAPER_TABLE10', 'TABLE10_METHODS', 'COLLAPSE_LOGLIK', 'sample_toy', 'ToyEBM',
-           'ToyGenerator', 'MixtureEBM', 'toy_loglik', 'MaxLikelihood', 'toy_ebm', 'toy_trainer', 'heldout_loglik',
-           'run_toy', 'vera_toy_cli', 'order_suffix', 'method_tag', 'toy_plan', 'run_many', 'table10',
-           'table10_markdown', 'table10_checks', 'table10_checks_markdown', 'released_protocol', 'plot_table10_curves',
-           'plot_figure1', 'stability_summary', 'plot_stability', 'toy_explorer', 'plot_lambda_grid']
-
-# %% ../nbs/06a_toy_lib.ipynb #8b637efb
-def _rings(n, rng):
-    m = 20 * n
-    sizes = [m - 3 * (m // 4)] + [m // 4] * 3
-    pts = [np.stack([np.cos(a), np.sin(a)], 1) * r
-           for r, k in zip((1.0, 0.75, 0.5, 0.25), sizes) for a in [np.linspace(0, 2 * np.pi, k, endpoint=False)]]
-    X = np.concatenate(pts) * 3.0
-    X = X[rng.permutation(m)[:n]]
-    return X + rng.normal(0, 0.08, X.shape)
-
-def _8gaussians(n, rng):
-    s = 1 / math.sqrt(2)
-    centers = 4.0 * np.array([(1, 0), (-1, 0), (0, 1), (0, -1), (s, s), (s, -s), (-s, s), (-s, -s)])
-    return (centers[rng.randint(0, 8, n)] + 0.5 * rng.randn(n, 2)) / 1.414
-
-def _pinwheel(n, rng):
-    arms, per = 5, n // 5
-    n = per * arms
-    feats = rng.randn(n, 2) * np.array([0.3, 0.1]); feats[:, 0] += 1.0
-    labels = np.repeat(np.arange(arms), per)
-    ang = np.linspace(0, 2 * np.pi, arms, endpoint=False)[labels] + 0.25 * np.exp(feats[:, 0])
-    rot = np.stack([np.cos(ang), -np.sin(ang), np.sin(ang), np.cos(ang)], 1).reshape(-1, 2, 2)
-    return 2 * rng.permutation(np.einsum('ti,tij->tj', feats, rot))
-
-def _2spirals(n, rng):
-    h = n // 2
-    t = np.sqrt(rng.rand(h, 1)) * 540 * (2 * np.pi) / 360
-    a = np.hstack([-np.cos(t) * t + rng.rand(h, 1) * 0.5, np.sin(t) * t + rng.rand(h, 1) * 0.5])
-    X = np.vstack([a, -a]) / 3
-    return X + rng.randn(*X.shape) * 0.1
-
-def _checkerboard(n, rng):
-    x1 = rng.rand(n) * 4 - 2
-    x2 = rng.rand(n) - rng.randint(0, 2, n) * 2 + np.floor(x1) % 2
-    return np.stack([x1, x2], 1) * 2
-
-def _moons(n, rng):
-    from sklearn.datasets import make_moons
-    return make_moons(n, noise=0.1, random_state=rng)[0] * 2 + np.array([-1, -0.2])
-
-def _circles(n, rng):
-    from sklearn.datasets import make_circles
-    return make_circles(n, factor=0.5, noise=0.08, random_state=rng)[0] * 3
-
-def _swissroll(n, rng):
-    from sklearn.datasets import make_swiss_roll
-    return make_swiss_roll(n, noise=1.0, random_state=rng)[0][:, [0, 2]] / 5
-
-TOY_DATASETS = {'moons': _moons, 'circles': _circles, 'rings': _rings, '8gaussians': _8gaussians,
-                'pinwheel': _pinwheel, '2spirals': _2spirals, 'checkerboard': _checkerboard, 'swissroll': _swissroll}
-
-def sample_toy(name:str, # one of `TOY_DATASETS`
-               n:int, # number of points
-               seed:int|None=None, # None: NumPy's global generator
-               device=None, dtype=torch.float32)->torch.Tensor: # (n, 2)
-    "n points of the toy distribution `name`, drawn as the paper's code draws them."
-    if name not in TOY_DATASETS: raise ValueError(f"unknown toy dataset {name!r}; choose one of {sorted(TOY_DATASETS)}")
-    if not (isinstance(n, (int, np.integer)) and n >= 1): raise ValueError(f"n must be a positive integer, got {n!r}")
-    rng = np.random.RandomState(seed) if seed is not None else np.random.mtrand._rand
-    return torch.as_tensor(TOY_DATASETS[name](int(n), rng), dtype=dtype, device=device)
-
-# %% ../nbs/06a_toy_lib.ipynb #1d07a2ce
-class ToyEBM(nn.Sequential):
-    "The toy energy f: MLP 2 -> 100 -> 100 -> 1 with LeakyReLU(0.2); returns (B,)."
-    def __init__(self, dim:int=2, hidden:int=100):
-        super().__init__(nn.Linear(dim, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, 1))
-    def forward(self, x): return super().forward(x).squeeze(-1)
-
-class ToyGenerator(nn.Sequential):
-    "The toy generator mean g: noise_dim -> 100 -> 100 -> dim with BatchNorm and ReLU."
-    def __init__(self, noise_dim:int=2, dim:int=2, hidden:int=100):
-        super().__init__(nn.Linear(noise_dim, hidden), nn.BatchNorm1d(hidden), nn.ReLU(),
-                         nn.Linear(hidden, hidden), nn.BatchNorm1d(hidden), nn.ReLU(), nn.Linear(hidden, dim))
-
-class MixtureEBM(nn.Module):
-    "Mixture of diagonal Gaussians whose forward returns the exact log-density (B,)."
-    def __init__(self, n_components:int=100, dim:int=2):
-        super().__init__()
-        self.means = nn.Parameter(torch.randn(n_components, dim))
-        self.log_std = nn.Parameter(torch.zeros(n_components, dim))
-        self.logits = nn.Parameter(torch.zeros(n_components))
-
-    def forward(self, x:torch.Tensor)->torch.Tensor:
-        inv = torch.exp(-self.log_std)                                    # (K, D)
-        d = (x.unsqueeze(1) - self.means) * inv                          # (B, K, D)
-        c = self.logits.log_softmax(0) - self.log_std.sum(-1) - 0.5 * x.shape[-1] * LOG2PI   # (K,): log weight + normaliser
-        return torch.logsumexp(c - 0.5 * d.pow(2).sum(-1), dim=1)
-
-    @torch.no_grad()
-    def logp_and_grad(self, x:torch.Tensor)->tuple:
-        "log p(x) and its input gradient in closed form, sum_k r_k(x) (mu_k - x) / s_k^2 with r the responsibilities; (B,), (B, D)."
-        # The per-component constants are recomputed on every call: a cache keyed on the parameters' version counters
-        # goes stale under fused Adam, which updates parameters without bumping them.
-        D = x.shape[-1]
-        inv2 = torch.exp(-2 * self.log_std)                               # (K, D)
-        c = self.logits.log_softmax(0) - self.log_std.sum(-1)
-        if D <= 8:                                                        # a loop over few dimensions beats a (B, K, D) tensor
-            xt, mt, nh = x.t().contiguous(), self.means.t().contiguous(), (-0.5 * inv2).t().contiguous()
-            a = c.expand(x.shape[0], -1).clone()
-            for d in range(D): a.addcmul_(torch.sub(xt[d, :, None], mt[d]).square_(), nh[d])
-        else: a = c - 0.5 * ((x.unsqueeze(1) - self.means).square() * inv2).sum(-1)
-        # a (B, K): log weight + log component density, less (D/2) log 2 pi
-        m = a.amax(1, keepdim=True)
-        # exp of terms below -80 underflows to denormals, which make exp ~10x slower on a CPU; they weigh < e^-80 against the max's 1
-        e = a.sub_(m).clamp_(min=-80.).exp_()
-        s = e.sum(1, keepdim=True)
-        rg = (e @ torch.cat([self.means * inv2, inv2], 1)).div_(s)       # (B, 2D): sum_k r_k mu_k / s_k^2 and sum_k r_k / s_k^2
-        return (m + s.log()).squeeze(1) - 0.5 * D * LOG2PI, rg[:, :D] - x * rg[:, D:]
-
-    @torch.no_grad()
-    def sample(self, n:int)->torch.Tensor:
-        "Exact samples."
-        k = torch.multinomial(self.logits.softmax(0), n, replacement=True)
-        return self.means[k] + self.log_std[k].exp() * torch.randn(n, self.means.shape[1], device=self.means.device)
+__all__ = ['TOY_METHODS', 'PAPER_TABLE10', 'TABLE10_METHODS', 'COLLAPSE_LOGLIK', 'toy_loglik', 'MaxLikelihood', 'toy_ebm',
+           'toy_trainer', 'heldout_loglik', 'run_toy', 'vera_toy_cli', 'order_suffix', 'method_tag', 'toy_plan',
+           'run_many', 'table10', 'table10_markdown', 'table10_checks', 'table10_checks_markdown', 'released_protocol',
+           'plot_table10_curves', 'plot_figure1', 'stability_summary', 'plot_stability', 'toy_explorer',
+           'plot_lambda_grid']
 
 # %% ../nbs/06a_toy_lib.ipynb #5d59e921
 @torch.no_grad()
