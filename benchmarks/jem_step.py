@@ -25,7 +25,7 @@ import torch
 from vera.core import package_versions, get_device, device_info
 from vera.vera import VERA, ClassifierTerm
 from vera.samplers import PCD
-from vera.jem import WideResNet, SNGANGenerator
+from vera.nets import WideResNet, SNGANGenerator
 
 def build(a, dev):
     torch.manual_seed(0)

@@ -6,7 +6,9 @@ each run's metrics.json) and measure accuracy on the first N training images and
 import sys, json
 import torch
 from vera.core import read_metrics
-from vera.jem import WideResNet, evaluate_classifier, _tensor_batches
+from vera.nets import WideResNet
+from vera.metrics import evaluate_classifier
+from vera.data import _tensor_batches
 from vera.data import load_image_tensors
 from vera.vera import load_checkpoint
 

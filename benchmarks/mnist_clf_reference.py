@@ -12,7 +12,9 @@ gradient penalty (JEM's defaults: GAMMA 0.1, ALPHA 100).
 Writes the test accuracy, ECE and NLL (all 10,000 test images) and the accuracy on the first 10,000 training images at the end of each epoch, one thread.
 """
 import sys, json, time, torch, torch.nn.functional as F
-from vera.jem import WideResNet, EpochBatches, evaluate_classifier
+from vera.nets import WideResNet
+from vera.data import EpochBatches
+from vera.metrics import evaluate_classifier
 from vera.data import load_image_tensors, scale_images
 from vera.core import make_adam
 from vera.vera import lr_multiplier

@@ -5,15 +5,14 @@ sizing the CPU budget of `09_ssl`. Each method: 3 warm-up iterations, then the m
 """
 import sys, json, time, platform
 import torch
-from vera.ssl import TABLE9, SSL_COMMON, load_tabular, ssl_trainer, ssl_batches
+from vera.ssl import SSLConfig, load_tabular, ssl_batches
 from vera.core import seed_everything
 
 def time_method(data, ds, method, reps):
-    cfg = dict(TABLE9[ds], **SSL_COMMON)
+    cfg = SSLConfig(dataset=ds, method=method, lr=3e-4)      # Table 9's settings for the dataset, at learning rate 3e-4
     seed_everything(0)
-    tr = ssl_trainer(method, data, 3e-4, cfg['clf_weight'], cfg['beta'], cfg['ent_weight'], cfg['pg_control'], cfg['noise_dim'],
-                     cfg['vat_eps'], cfg['kappa'])
-    get = ssl_batches(data, cfg['batch_size'], method == 'all_labels')
+    tr = cfg.trainer(data, n_iters=3 + reps)
+    get = ssl_batches(data, cfg.batch_size, method == 'all_labels')
     for it in range(3): tr.step(get(it))
     t0 = time.perf_counter()
     for it in range(3, 3 + reps): tr.step(get(it))

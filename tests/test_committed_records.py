@@ -14,30 +14,43 @@ def no_data(tmp_path, monkeypatch):
     monkeypatch.setenv('VERA_DATA', str(tmp_path / 'empty-data-home'))
     return tmp_path
 
-def test_table6_records_are_finished_runs(no_data):
-    from vera.core import sync_records
-    from vera.ssl import SSL_CPU_BUDGET as B, SSL_METHODS, ssl_plan, run_ssl
-    runs = no_data / 'ssl'
-    assert len(sync_records(RESULTS / 'table6_runs', runs)) == 30
-    plan = ssl_plan(['human', 'mnist'], list(SSL_METHODS), [0, 1, 2], B['n_iters'], B['lr'], B['decay_at'], B['eval_every'], runs)
-    for p in plan:
-        m = run_ssl(**p, train=False, download=False, show_progress=False)
-        rec = json.loads((Path(p['out_dir']) / 'metrics.json').read_text())
-        assert m == rec['metrics'], (p['dataset'], p['method'], p['seed'], m)
+@pytest.mark.parametrize('spec', ['table6', 'mnist_lr3e-4', 'vat_xi'])
+def test_table6_records_are_finished_runs(no_data, spec):
+    "Every run Table 6 (and its investigations) plans at the committed preset is a committed record, adopted with no data and nothing trained."
+    from vera.ssl import SSLConfig
+    from vera.runs import run, run_dir, finished, RunContext
+    from vera.tables import load_spec, plan, results_dir
+    s = load_spec(spec)
+    committed = results_dir(s, RESULTS) / 'runs'
+    cfgs = [SSLConfig.from_dict(q['fields']) for q in plan(s, s.get('committed', 'cpu'))]
+    assert len(set(cfgs)) == len(cfgs) == len(list(committed.rglob('metrics.json'))), spec
+    for c in cfgs:
+        rec = finished(c, run_dir(committed, c))
+        assert rec is not None and rec['key'] == c.key() and rec['params'] == c.to_dict(), (spec, c)
+        assert run(c, no_data / 'runs', [committed], ctx=RunContext(download=False)) == rec
+    assert not (no_data / 'runs').exists()          # taken as finished: nothing was trained, no run folder made
 
 def test_jem_cpu_record_is_the_presets_finished_run(no_data):
-    from vera.jem import jem_config, run_jem
+    from vera.jem import JEMConfig
+    from vera.runs import run, finished, RunContext
     d = no_data / 'jem'; shutil.copytree(RESULTS / 'jem_mnist_cpu', d)
     rec = json.loads((d / 'metrics.json').read_text())
-    assert run_jem(**jem_config('mnist_cpu', out_dir=str(d), device='cpu', download=False)) == rec['metrics']
+    cfg = JEMConfig.preset('mnist_cpu')
+    assert finished(cfg, RESULTS / 'jem_mnist_cpu') == rec
+    assert run(cfg, out_dir=d, ctx=RunContext(device='cpu', download=False)) == rec
+    assert not (d / 'checkpoint.pt').exists()        # taken as finished: nothing was trained
 
-def test_table10_paper_order_records_are_finished_runs(no_data):
-    from vera.toy import toy_plan, run_toy
-    src = RESULTS / 'table10_paper_order'
-    shutil.copytree(src / 'table10', no_data / 'table10')
-    plan = toy_plan('table10', no_data, methods=['vera_lam1'], step_order='paper')
-    assert len(plan) == 9
-    for p in plan:
-        rec = json.loads((Path(p['out_dir']) / 'metrics.json').read_text())
-        assert run_toy(**p, show_progress=False) == rec['metrics'], p['out_dir']
-        assert not (Path(p['out_dir']) / 'checkpoint.pt').exists()        # taken as finished: nothing was trained
+@pytest.mark.parametrize('spec', ['table10', 'pcd_sigma1', 'sigma_clamp', 'step_order', 'figure1', 'stability'])
+def test_toy_records_are_finished_runs(no_data, spec):
+    "Every committed toy record is the finished run of its config, in its config's folder, adopted with nothing trained."
+    from vera.toy import ToyConfig
+    from vera.runs import run, run_dir, finished, read_records
+    from vera.tables import load_spec, results_dir
+    committed = results_dir(load_spec(spec), RESULTS) / 'runs'
+    recs = read_records([committed], 'toy')
+    if not recs: pytest.skip(f'{spec}: no committed records')
+    for rec in recs:
+        c = ToyConfig.from_dict(rec['params'])
+        assert rec['params'] == c.to_dict() and Path(rec['_dir']) == run_dir(committed, c), rec['_dir']
+        assert run(c, no_data / 'runs', [committed]) == finished(c, run_dir(committed, c))
+    assert not (no_data / 'runs').exists()          # taken as finished: nothing was trained, no run folder made

@@ -10,12 +10,13 @@ sys.path.insert(0, str(ROOT / 'tools'))
 
 def test_snapshot_matches_the_runs_generator(tmp_path):
     from generator_snapshot import generator_samples, snapshot
-    from vera.jem import run_jem, jem_config, SNGANGenerator, WideResNet
+    from vera.jem import JEMConfig
+    from vera.nets import SNGANGenerator, WideResNet
+    from vera.runs import run, RunContext
     from vera.vera import VERA, load_checkpoint
-    cfg = jem_config('smoke', n_iters=6, ckpt_every=3, eval_every=6, n_eval=50, n_test=50, n_ood=10, n_samples=4, mala_chunk=4,
-                     mala_steps=1, mala_burn_in=1, n_per_class=1, gen_feats=6, noise_dim=5, root=DATA,
-                     out_dir=str(tmp_path / 'run'), device='cpu', show_progress=False)
-    run_jem(**cfg)
+    cfg = JEMConfig.preset('smoke', n_iters=6, eval_every=6, n_eval=50, n_test=50, n_ood=10, n_samples=4, mala_chunk=4,
+                           mala_steps=1, mala_burn_in=1, n_per_class=1, gen_feats=6, noise_dim=5)
+    run(cfg, out_dir=tmp_path / 'run', ctx=RunContext(root=DATA, device='cpu', show_progress=False, options=dict(ckpt_minutes=None, ckpt_every=3)))
     x, info = generator_samples(tmp_path / 'run', n=10, seed=3)
     assert (info['iteration'], info['gen_feats'], info['noise_dim']) == (6, 6, 5) and x.shape == (10, 1, 28, 28)
     # reference: the run's trainer rebuilt from its parameters and restored by the package's own checkpoint loader

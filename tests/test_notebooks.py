@@ -19,9 +19,9 @@ TIMEOUT = float(os.environ.get("VERA_NB_TIMEOUT", 600))
 TAIL = 12_000  # characters of the notebook's output shown on failure
 
 def _notebooks():
-    "Notebooks nbdev-test would pick: nbs/*.ipynb not starting with `_` or `.`, unless nbs/.notest exists"
+    "Notebooks nbdev-test would pick: nbs/*.ipynb and nbs/notes/*.ipynb not starting with `_` or `.`, unless nbs/.notest exists"
     if (NBS/".notest").exists(): return []
-    return sorted(p for p in NBS.glob("*.ipynb") if not p.name.startswith(("_", ".")))
+    return sorted(p for p in [*NBS.glob("*.ipynb"), *NBS.glob("notes/*.ipynb")] if not p.name.startswith(("_", ".")))
 
 # Runs in the child process: mirrors what `nbdev_test` passes to `test_nb` for a single notebook.
 _RUNNER = r"""

@@ -37,35 +37,22 @@ def test_gpu_command_runs_through_every_cell_of_the_jem_notebook(tmp_path):
     assert 'nbdev_export' not in src and 'test_eq' not in src and 'test_fail' not in src   # no development cell runs under papermill
 
 def test_papermill_overrides_toy_notebook(tmp_path):
-    runs, res = tmp_path / 'runs', tmp_path / 'results'
-    params = dict(datasets=['circles'], seeds=[1], paper_iters=12, short_iters=8, fig1_iters=6, stab_iters=6,
-                  run_root=str(runs), results_dir=str(res))
-    yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
+    "The smoke preset through papermill: every table's runs under `runs`, nothing adopted from results/, figures beside the runs."
+    runs = tmp_path / 'runs'
+    yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in dict(preset='smoke', runs=str(runs), results=None, jobs=1).items())
     r = subprocess.run([sys.executable, '-m', 'papermill', str(ROOT / 'nbs' / '06_toy.ipynb'), str(tmp_path / 'out.ipynb'),
                         '-y', yaml, '--cwd', str(ROOT / 'nbs')], capture_output=True, text=True, timeout=900, env=_env())
     assert r.returncode == 0, r.stderr[-3000:]
-    rec = json.loads((runs / 'table10' / 'circles' / 'ml' / 'seed1' / 'metrics.json').read_text())
-    assert rec['params']['n_iters'] == 12 and rec['params']['dataset'] == 'circles' and rec['metrics']['iterations'] == 12
-    rec = json.loads((runs / 'table10' / 'circles' / 'vera_lam0.1' / 'seed1' / 'metrics.json').read_text())
-    assert rec['params']['n_iters'] == 8 and rec['seed'] == 1
-    t = json.loads((res / 'table10.json').read_text())
-    assert set(t['cells']) == {f'circles/{m}' for m in ('ml', 'vera_lam0', 'vera_lam0.01', 'vera_lam0.1', 'vera_lam1', 'pcd')}
-    assert t['parameters']['paper_iters'] == 12 and all(c['seeds_asked'] == 1 for c in t['cells'].values())
-    for f in ('figure1.png', 'stability.png', 'stability.json', 'table10_curves.png', 'table10_densities.png'): assert (res / f).exists(), f
-
-def test_papermill_overrides_ssl_notebook(tmp_path):
-    runs, res = tmp_path / 'runs', tmp_path / 'results'
-    params = dict(datasets=['human'], methods=['supervised', 'vat'], seeds=[1], n_iters=6, lr=3e-4, eval_every=3,
-                  run_root=str(runs), results_dir=str(res))
-    yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
-    r = subprocess.run([sys.executable, '-m', 'papermill', str(ROOT / 'nbs' / '09_ssl.ipynb'), str(tmp_path / 'out.ipynb'),
-                        '-y', yaml, '--cwd', str(ROOT / 'nbs')], capture_output=True, text=True, timeout=900, env=_env())
-    assert r.returncode == 0, r.stderr[-3000:]
-    rec = json.loads((runs / 'human' / 'vat' / 'seed1' / 'metrics.json').read_text())
-    assert rec['params']['n_iters'] == 6 and rec['params']['lr'] == 3e-4 and rec['seed'] == 1
-    assert [e['iteration'] for e in rec['eval_curve']] == [3, 6]
-    t = json.loads((res / 'table6.json').read_text())
-    assert set(t['cells']) == {'human/supervised', 'human/vat'} and t['parameters']['n_iters'] == 6
+    from vera.tables import plan
+    from vera.toy import ToyConfig
+    from vera.runs import finished, run_dir
+    for name in ('table10', 'figure1', 'stability'):
+        for q in plan(name, 'smoke'):
+            cfg = ToyConfig.from_dict(q['fields'])
+            rec = finished(cfg, run_dir(runs, cfg))
+            assert rec is not None and rec['params']['n_iters'] == 20 and rec['seed'] == q['seed'], (name, q)
+    for f in ('table10/smoke/curves.png', 'table10/smoke/densities.png', 'figure1/smoke/figure1.png', 'stability/smoke/stability.png'):
+        assert (runs / 'figures' / f).exists(), f
 
 def _papermill_ssl(tmp_path, out, params):
     yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
@@ -73,17 +60,21 @@ def _papermill_ssl(tmp_path, out, params):
                         '-y', yaml, '--cwd', str(ROOT / 'nbs')], capture_output=True, text=True, timeout=900,
                        env=_env())
     assert r.returncode == 0, r.stderr[-3000:]
+    return (tmp_path / out).read_text()
 
-def test_ssl_records_carry_finished_runs_to_a_fresh_run_folder(tmp_path):
-    "Run records committed from one machine are adopted on another: nothing retrains, and train=False marks what is missing."
-    rec_dir, base = tmp_path / 'records', dict(datasets=['human'], seeds=[0], n_iters=6, lr=3e-4, eval_every=3)
-    _papermill_ssl(tmp_path, 'a.ipynb', dict(base, methods=['supervised', 'vat'], run_root=str(tmp_path / 'runs_a'),
-                                             results_dir=str(tmp_path / 'res_a'), records=str(rec_dir)))
-    assert sorted(p.parent.parent.name for p in rec_dir.rglob('metrics.json')) == ['supervised', 'vat']   # collected
-    _papermill_ssl(tmp_path, 'b.ipynb', dict(base, methods=['supervised', 'vat', 'vera'], run_root=str(tmp_path / 'runs_b'),
-                                             results_dir=str(tmp_path / 'res_b'), records=str(rec_dir), train=False))
-    a, b = (json.loads((tmp_path / f'res_{x}' / 'table6.json').read_text())['cells'] for x in 'ab')
-    assert b['human/supervised']['values'] == a['human/supervised']['values'] and b['human/vat']['values'] == a['human/vat']['values']
-    assert b['human/vera']['values'] == [] and b['human/vera']['planned'] == 1                             # not run: marked, not hidden
-    assert not list((tmp_path / 'runs_b').rglob('checkpoint.pt'))                                          # nothing was trained
-    assert json.loads((tmp_path / 'res_b' / 'table6.json').read_text())['not_run'] == ['human/vera/0']
+def test_ssl_notebook_runs_a_preset_and_adopts_its_records(tmp_path):
+    "09_ssl with vera-reproduce's parameters: the smoke preset trains each run of the spec once; a second execution adopts them all."
+    from vera.tables import plan
+    runs = tmp_path / 'runs'
+    base = dict(preset='smoke', runs=str(runs), results=None, jobs=1)
+    _papermill_ssl(tmp_path, 'a.ipynb', base)
+    recs = sorted(runs.glob('ssl/*/metrics.json'))
+    assert len(recs) == len(plan('table6', 'smoke')) == 10
+    r0 = json.loads(recs[0].read_text())
+    assert r0['kind'] == 'ssl' and r0['params']['n_iters'] == 4 and r0['metrics']['iterations'] == 4
+    assert 'root' not in r0['params'] and 'out_dir' not in r0['params']                  # no machine paths in a record
+    before = {p: p.stat().st_mtime_ns for p in recs}
+    _papermill_ssl(tmp_path, 'b.ipynb', base)
+    assert {p: p.stat().st_mtime_ns for p in runs.glob('ssl/*/metrics.json')} == before   # adopted, not retrained
+    out = _papermill_ssl(tmp_path, 'c.ipynb', dict(base, runs=str(tmp_path / 'fresh'), train=False))
+    assert '10 runs planned, 10 without a finished record' in out and not (tmp_path / 'fresh').exists()

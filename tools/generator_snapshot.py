@@ -11,7 +11,8 @@ BatchNorm in training mode as in the training step). It prints the checkpoint's 
 import sys
 from pathlib import Path
 import torch
-from vera.jem import SNGANGenerator, save_grid
+from vera.nets import SNGANGenerator
+from vera.jem import save_grid
 from vera.score import GaussianGenerator
 from vera.vera import load_checkpoint
 

@@ -4,7 +4,7 @@
     python tools/show_tables.py [--check]
 
 The docs site renders the notebooks' stored outputs (nbdev-docs does not execute them), so the cell that shows
-results/reproduce/*.md must carry its outputs. This script runs that cell's code in a fresh IPython shell
+results/<table>/table.md must carry its outputs. This script runs that cell's code in a fresh IPython shell
 (execnb) from nbs/, the notebook's working directory, and writes its outputs into the notebook. With `--check` it
 writes nothing and exits 1 when the stored outputs differ from those of a fresh execution.
 """

@@ -1,4 +1,4 @@
-"""Every dataset of the paper's experiments (MNIST, CIFAR10, CIFAR100, SVHN, HUMAN, HEPMASS, CROP) read from its official files in one data home, fetched with checksums when missing and online, with a clear error when not, tiny fixtures in the same formats for the tests, and the 2-D toy densities, drawn on the fly.
+"""Every dataset of the paper's experiments (MNIST, CIFAR10, CIFAR100, SVHN, HUMAN, HEPMASS, CROP) read from its official files in one data home, fetched with checksums when missing and online, with a clear error when not, tiny fixtures in the same formats for the tests, the image batches, augmentation and out-of-distribution sets of the JEM experiments, and the 2-D toy densities, drawn on the fly.
 
 Docs: https://vera-ebm.github.io/vera/data.html.md"""
 
@@ -8,6 +8,7 @@ Docs: https://vera-ebm.github.io/vera/data.html.md"""
 from __future__ import annotations
 import gzip, hashlib, io, os, pickle, socket, struct, tempfile, urllib.parse, urllib.request, zipfile, zlib
 from pathlib import Path
+from typing import Sequence
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -18,8 +19,9 @@ import math
 # %% auto #0
 __all__ = ['DATA_ENV', 'IMAGE_DATASETS', 'MNIST_MIRRORS', 'IMAGE_SOURCES', 'FIXTURE_SIZES', 'FIXTURE_KINDS', 'CIFAR10_NAMES',
            'HUMAN_SHA256', 'URLS', 'TABULAR_DATASETS', 'TOY_DATASETS', 'data_home', 'load_image_tensors',
-           'scale_images', 'ImageDataset', 'image_dataset', 'read_human', 'read_hepmass', 'read_crop', 'read_mnist',
-           'write_fixture', 'write_fixtures', 'sample_toy']
+           'scale_images', 'ImageDataset', 'image_dataset', 'image_transform', 'InterpDataset', 'interp_dataset',
+           'noise_images', 'augment_params', 'crop_flip', 'EpochBatches', 'ood_sets', 'read_human', 'read_hepmass',
+           'read_crop', 'read_mnist', 'write_fixture', 'write_fixtures', 'sample_toy']
 
 # %% ../nbs/05a_data.ipynb #be6a08dd
 DATA_ENV = 'VERA_DATA'
@@ -403,6 +405,141 @@ def image_dataset(name:str, # 'cifar10', 'cifar100', 'svhn' or 'mnist'
     "A split as a torch `Dataset` of (image in [-1, 1], label) pairs, optionally with the training augmentation."
     x, y = load_image_tensors(name, root, train, download)
     return ImageDataset(x, y, augment=augment, flip=IMAGE_DATASETS[name]['flip'])
+
+# %% ../nbs/05a_data.ipynb #9fa760ac
+def image_transform(name:str, # one of IMAGE_DATASETS
+                    augment:bool=False # pad-4 reflect + random crop (+ horizontal flip on CIFAR)
+                   ):
+    "PIL image -> tensor in [-1, 1], with the training augmentation if `augment`."
+    import torchvision.transforms as T
+    if name not in IMAGE_DATASETS: raise ValueError(f"unknown image dataset {name!r}; choose one of {sorted(IMAGE_DATASETS)}")
+    spec = IMAGE_DATASETS[name]
+    t = [T.Pad(4, padding_mode='reflect'), T.RandomCrop(spec['size'])] if augment else []
+    if augment and spec['flip']: t.append(T.RandomHorizontalFlip())
+    return T.Compose(t + [T.ToTensor(), T.Normalize((0.5,) * spec['channels'], (0.5,) * spec['channels'])])
+
+
+# %% ../nbs/05a_data.ipynb #1893c8c6
+class InterpDataset(torch.utils.data.Dataset):
+    "Item i = ((x_i + x_partner(i)) / 2, -1): the average of two different images of `ds` (CIFAR10-interp)."
+    def __init__(self, ds, # a dataset of (image, label) pairs, e.g. the CIFAR10 test split
+                 seed:int=0):
+        n = len(ds)
+        if n < 2: raise ValueError(f"need at least 2 images to interpolate, got {n}")
+        perm = np.random.RandomState(seed).permutation(n)
+        self.partner = np.empty(n, dtype=np.int64); self.partner[perm] = np.roll(perm, -1)   # one cycle: no fixed point
+        self.ds = ds
+    def __len__(self): return len(self.ds)
+    def __getitem__(self, i): return (self.ds[i][0] + self.ds[int(self.partner[i])][0]) / 2, -1
+
+def interp_dataset(ds, seed:int=0)->InterpDataset:
+    "CIFAR10-interp from `ds`: each image averaged with another one, chosen by a seeded random cycle."
+    return InterpDataset(ds, seed)
+
+def noise_images(n:int, # number of images
+                 shape:Sequence[int]=(3, 32, 32), # (C, H, W)
+                 kind:str='uniform', # 'uniform': i.i.d. U(-1, 1) pixels; 'constant': one U(-1, 1) value per image and channel
+                 seed:int=0)->torch.Tensor: # (n, *shape)
+    "Synthetic out-of-distribution images in [-1, 1]."
+    if kind not in ('uniform', 'constant'): raise ValueError(f"kind must be 'uniform' or 'constant', got {kind!r}")
+    g = torch.Generator().manual_seed(seed)
+    shape = tuple(shape)
+    if kind == 'uniform': return torch.rand(n, *shape, generator=g) * 2 - 1
+    v = torch.rand(n, shape[0], *([1] * (len(shape) - 1)), generator=g) * 2 - 1
+    return v.expand(n, *shape).contiguous()
+
+# %% ../nbs/05a_data.ipynb #c72bb8e8
+def _seed_from(*keys:int)->int:
+    "A 63-bit seed that is a function of the integer `keys` (mixed by NumPy's SeedSequence)."
+    return int(np.random.SeedSequence([int(k) for k in keys]).generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+def augment_params(n:int, pad:int=4, flip:bool=False, generator:torch.Generator|None=None)->tuple: # (rows (n,), cols (n,), flips (n,) bool)
+    "Crop offsets uniform on {0, ..., 2 pad} and horizontal flips with probability 1/2 (if `flip`) for n images."
+    i = torch.randint(0, 2 * pad + 1, (n,), generator=generator)
+    j = torch.randint(0, 2 * pad + 1, (n,), generator=generator)
+    f = torch.rand(n, generator=generator) < 0.5 if flip else torch.zeros(n, dtype=torch.bool)
+    return i, j, f
+
+def crop_flip(x:torch.Tensor, # (B, C, H, W) float images
+              i:torch.Tensor, j:torch.Tensor, f:torch.Tensor, # from `augment_params`
+              pad:int=4)->torch.Tensor:
+    "Reflect-pad by `pad`, cut the H x W window at offset (i, j) of each image, mirror the images with f set."
+    B, C, H, W = x.shape
+    xp = F.pad(x, (pad,) * 4, mode='reflect')
+    rows = (i[:, None] + torch.arange(H))[:, None, :, None]
+    cols = (j[:, None] + torch.arange(W))[:, None, None, :]
+    out = xp[torch.arange(B)[:, None, None, None], torch.arange(C)[None, :, None, None], rows, cols]
+    return torch.where(f[:, None, None, None], out.flip(-1), out)
+
+class EpochBatches:
+    "`data(it)` for `fit`: batch `it` of a seeded per-epoch permutation, augmented, this rank's shard; reseeds torch from (seed, rank, it)."
+    def __init__(self, x:torch.Tensor, # (N, C, H, W) uint8 images
+                 y:torch.Tensor, # (N,) labels
+                 batch_size:int, # B, the global batch (all ranks together)
+                 seed:int=0,
+                 augment:bool=False, # reflect-pad 4 + random crop
+                 flip:bool=False, # and random horizontal flips
+                 rank:int=0, world_size:int=1, # this process takes rows [rank B/W, (rank+1) B/W) of each batch
+                 reseed:bool=True, # reseed torch's global generator from (seed, rank, it) on every call
+                 dtype=torch.float32):
+        if len(x) != len(y): raise ValueError(f"{len(x)} images but {len(y)} labels")
+        if not (isinstance(batch_size, int) and batch_size >= 1): raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if batch_size > len(x): raise ValueError(f"batch_size ({batch_size}) exceeds the {len(x)} training examples")
+        if not (isinstance(world_size, int) and world_size >= 1 and isinstance(rank, int) and 0 <= rank < world_size):
+            raise ValueError(f"need 0 <= rank < world_size, got rank={rank!r}, world_size={world_size!r}")
+        if batch_size % world_size: raise ValueError(f"batch_size ({batch_size}) must be divisible by the number of processes ({world_size})")
+        self.x, self.y, self.batch_size, self.seed = x, torch.as_tensor(y).long(), batch_size, int(seed)
+        self.augment, self.flip, self.rank, self.world_size, self.reseed, self.dtype = augment, flip, rank, world_size, reseed, dtype
+        self.iters_per_epoch, self.local = len(x) // batch_size, batch_size // world_size
+        self._epoch, self._perm = None, None
+
+    def permutation(self, epoch:int)->torch.Tensor:
+        if epoch != self._epoch:
+            g = torch.Generator().manual_seed(_seed_from(self.seed, 0, epoch))
+            self._perm, self._epoch = torch.randperm(len(self.x), generator=g), epoch
+        return self._perm
+
+    def indices(self, it:int)->torch.Tensor:
+        "Indices of the global batch of iteration `it` (all ranks)."
+        e, k = divmod(int(it), self.iters_per_epoch)
+        return self.permutation(e)[k * self.batch_size:(k + 1) * self.batch_size]
+
+    def __call__(self, it:int)->tuple: # (images (B/W, C, H, W) in [-1, 1], labels (B/W,))
+        lo, hi = self.rank * self.local, (self.rank + 1) * self.local
+        idx = self.indices(it)[lo:hi]
+        x = scale_images(self.x[idx], self.dtype)
+        if self.augment:
+            i, j, f = augment_params(self.batch_size, 4, self.flip, torch.Generator().manual_seed(_seed_from(self.seed, 1, it)))
+            x = crop_flip(x, i[lo:hi], j[lo:hi], f[lo:hi])
+        if self.reseed: torch.manual_seed(_seed_from(self.seed, 2, self.rank, it))
+        return x, self.y[idx]
+
+# %% ../nbs/05a_data.ipynb #c833e137
+def _tensor_batches(x:torch.Tensor, y:torch.Tensor, batch_size:int=500):
+    "(images in [-1, 1], labels) batches from uint8 tensors."
+    for i in range(0, len(x), batch_size): yield scale_images(x[i:i + batch_size]), y[i:i + batch_size]
+
+def ood_sets(dataset:str, # the in-distribution dataset
+             x_test:torch.Tensor, # (N, C, H, W) its test images in [-1, 1]; the interp set is built from them
+             root:str|Path|None=None, # data home (see `vera.data.data_home`)
+             n:int=10_000, # images per set (at most)
+             seed:int=0,
+             download:bool|None=None)->tuple: # ({name: images in [-1, 1]}, {name: why it is missing})
+    "Table 5's OOD sets for `dataset`: other datasets' test splits of the same shape, `{dataset}_interp`, uniform noise, constant images."
+    if dataset not in IMAGE_DATASETS: raise ValueError(f"unknown image dataset {dataset!r}; choose one of {sorted(IMAGE_DATASETS)}")
+    spec = IMAGE_DATASETS[dataset]
+    shape = (spec['channels'], spec['size'], spec['size'])
+    sets, skipped = {}, {}
+    for other, s in IMAGE_DATASETS.items():
+        if other == dataset or (s['channels'], s['size']) != shape[:2]: continue
+        try: sets[other] = scale_images(load_image_tensors(other, root, train=False, download=download)[0][:n])
+        except FileNotFoundError as e: skipped[other] = str(e)
+    xt = x_test[:n]
+    partner = torch.as_tensor(InterpDataset(torch.utils.data.TensorDataset(xt), seed).partner)
+    sets[f'{dataset}_interp'] = (xt + xt[partner]) / 2
+    for kind in ('uniform', 'constant'): sets[kind] = noise_images(len(xt), shape, kind, seed)
+    return sets, skipped
+
 
 # %% ../nbs/05a_data.ipynb #8cba7cc7
 HUMAN_SHA256 = {'X_train.txt': '9c1246099c8d5463779eec5a3845cc3898df9d8c715441ab2a1232d4421fc42f',

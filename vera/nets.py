@@ -1,4 +1,4 @@
-"""The toy energy and generator of the paper's 2-D experiments, and the 100-component Gaussian mixture whose forward pass is an exact log-density: the networks the method notebooks check Algorithm 1 and the samplers on.
+"""The toy energy and generator of the paper's 2-D experiments, the 100-component Gaussian mixture whose forward pass is an exact log-density (the networks the method notebooks check Algorithm 1 and the samplers on), and the image networks of the JEM experiments: JEM's Wide-ResNet without normalisation and SNGAN's CIFAR generator.
 
 Docs: https://vera-ebm.github.io/vera/nets.html.md"""
 
@@ -6,12 +6,15 @@ Docs: https://vera-ebm.github.io/vera/nets.html.md"""
 
 # %% ../nbs/05b_nets.ipynb #289a61ff
 from __future__ import annotations
+import math
 import torch
 from torch import nn
+import torch.nn.functional as F
 from .core import LOG2PI
 
 # %% auto #0
-__all__ = ['ToyEBM', 'ToyGenerator', 'MixtureEBM']
+__all__ = ['ToyEBM', 'ToyGenerator', 'MixtureEBM', 'WideBlock', 'WideResNet', 'UpBlock', 'SNGANGenerator', 'TabularNet',
+           'TabularGenerator']
 
 # %% ../nbs/05b_nets.ipynb #1d07a2ce
 class ToyEBM(nn.Sequential):
@@ -66,3 +69,105 @@ class MixtureEBM(nn.Module):
         "Exact samples."
         k = torch.multinomial(self.logits.softmax(0), n, replacement=True)
         return self.means[k] + self.log_std[k].exp() * torch.randn(n, self.means.shape[1], device=self.means.device)
+
+# %% ../nbs/05b_nets.ipynb #9ba73e44
+class WideBlock(nn.Module):
+    "Pre-activation basic block without normalisation: x -> shortcut(x) + conv2(act(dropout(conv1(act(x)))))."
+    def __init__(self, c_in:int, c_out:int, # input and output channels
+                 stride:int=1, # stride of the second 3x3 conv (and of the shortcut)
+                 dropout:float=0.0, leak:float=0.2):
+        super().__init__()
+        self.act = nn.LeakyReLU(leak)
+        self.conv1 = nn.Conv2d(c_in, c_out, 3, 1, 1)
+        self.drop = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        self.conv2 = nn.Conv2d(c_out, c_out, 3, stride, 1)
+        self.shortcut = nn.Conv2d(c_in, c_out, 1, stride) if stride != 1 or c_in != c_out else nn.Identity()
+
+    def forward(self, x): return self.shortcut(x) + self.conv2(self.act(self.drop(self.conv1(self.act(x)))))
+
+class WideResNet(nn.Module):
+    "JEM's Wide-ResNet-`depth`-`widen`: no normalisation, LeakyReLU, global average pool, linear head of `n_classes` logits."
+    def __init__(self, depth:int=28, # 6n + 4 (n blocks per group)
+                 widen:int=10, # k: groups have widths 16k, 32k, 64k
+                 n_classes:int=10, # K, the number of logits
+                 in_channels:int=3, # 3 for CIFAR/SVHN, 1 for MNIST
+                 dropout:float=0.0, # inside every block (released JEM runs: 0.3 on CIFAR10, 0.4 otherwise)
+                 leak:float=0.2): # LeakyReLU slope
+        super().__init__()
+        if not (isinstance(depth, int) and depth >= 10 and (depth - 4) % 6 == 0):
+            raise ValueError(f"depth must be 6n + 4 with n >= 1 blocks per group (10, 16, 22, 28, ...), got {depth!r}")
+        for name, v in (('widen', widen), ('n_classes', n_classes), ('in_channels', in_channels)):
+            if not (isinstance(v, int) and v >= 1): raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        if not 0 <= dropout < 1: raise ValueError(f"dropout must lie in [0, 1), got {dropout!r}")
+        n = (depth - 4) // 6
+        self.stem = nn.Conv2d(in_channels, 16, 3, 1, 1)
+        blocks, c = [], 16
+        for width, stride in ((16 * widen, 1), (32 * widen, 2), (64 * widen, 2)):
+            for i in range(n):
+                blocks.append(WideBlock(c, width, stride if i == 0 else 1, dropout, leak)); c = width
+        self.blocks = nn.Sequential(*blocks)
+        self.act = nn.LeakyReLU(leak)
+        self.last_dim = c
+        self.head = nn.Linear(c, n_classes)
+
+    def features(self, x:torch.Tensor)->torch.Tensor: # (B, C, H, W) -> (B, 64k)
+        "The pooled features before the linear head."
+        return self.act(self.blocks(self.stem(x))).mean((2, 3))
+
+    def forward(self, x:torch.Tensor)->torch.Tensor: # (B, C, H, W) -> logits (B, K)
+        return self.head(self.features(x))
+
+# %% ../nbs/05b_nets.ipynb #8fdcef47
+class UpBlock(nn.Module):
+    "SNGAN residual up-sampling block: BN, ReLU, nearest x2, 3x3 conv, BN, ReLU, 3x3 conv; shortcut x2 then 1x1 conv."
+    def __init__(self, c_in:int, c_out:int):
+        super().__init__()
+        self.bn1, self.conv1 = nn.BatchNorm2d(c_in), nn.Conv2d(c_in, c_out, 3, 1, 1)
+        self.bn2, self.conv2 = nn.BatchNorm2d(c_out), nn.Conv2d(c_out, c_out, 3, 1, 1)
+        self.shortcut = nn.Conv2d(c_in, c_out, 1)
+        for c, gain in ((self.conv1, math.sqrt(2)), (self.conv2, math.sqrt(2)), (self.shortcut, 1.0)):
+            nn.init.xavier_uniform_(c.weight, gain); nn.init.zeros_(c.bias)
+
+    def forward(self, x):
+        h = self.conv1(F.interpolate(F.relu(self.bn1(x)), scale_factor=2, mode='nearest'))
+        h = self.conv2(F.relu(self.bn2(h)))
+        return h + self.shortcut(F.interpolate(x, scale_factor=2, mode='nearest'))
+
+class SNGANGenerator(nn.Module):
+    "SNGAN CIFAR generator mean g(z): (B, noise_dim) -> images (B, out_channels, image_size, image_size) in (-1, 1)."
+    def __init__(self, noise_dim:int=128, # d_z
+                 feats:int=256, # channels of every block
+                 out_channels:int=3, # 3 for colour, 1 for MNIST
+                 image_size:int=32): # built at 8 * ceil(image_size / 8) pixels, then centre-cropped
+        super().__init__()
+        for name, v in (('noise_dim', noise_dim), ('feats', feats), ('out_channels', out_channels)):
+            if not (isinstance(v, int) and v >= 1): raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        if not (isinstance(image_size, int) and image_size >= 8): raise ValueError(f"image_size must be an integer >= 8, got {image_size!r}")
+        self.noise_dim, self.feats, self.image_size = noise_dim, feats, image_size
+        self.bottom = math.ceil(image_size / 8)                 # 4 for 32 and for 28
+        self.linear = nn.Linear(noise_dim, self.bottom ** 2 * feats)
+        self.blocks = nn.Sequential(*[UpBlock(feats, feats) for _ in range(3)])
+        self.bn = nn.BatchNorm2d(feats)
+        self.out = nn.Conv2d(feats, out_channels, 3, 1, 1)
+        for m in (self.linear, self.out): nn.init.xavier_uniform_(m.weight); nn.init.zeros_(m.bias)
+
+    def forward(self, z:torch.Tensor)->torch.Tensor:
+        h = self.linear(z).view(len(z), self.feats, self.bottom, self.bottom)
+        x = torch.tanh(self.out(F.relu(self.bn(self.blocks(h)))))
+        o = (x.shape[-1] - self.image_size) // 2
+        return x[..., o:o + self.image_size, o:o + self.image_size]
+
+# %% ../nbs/05b_nets.ipynb #f37c27a2
+class TabularNet(nn.Sequential):
+    "The tabular classifier / energy: MLP D -> 1000 -> 500 -> 500 -> 250 -> 250 -> 250 -> K, LeakyReLU(0.2); returns logits."
+    def __init__(self, in_dim:int, n_classes:int, hidden=(1000, 500, 500, 250, 250, 250)):
+        layers, d = [], in_dim
+        for h in hidden: layers += [nn.Linear(d, h), nn.LeakyReLU(0.2)]; d = h
+        super().__init__(*layers, nn.Linear(d, n_classes))
+
+class TabularGenerator(nn.Sequential):
+    "The tabular generator mean: noise_dim -> 500 -> 500 -> 500 -> D with BatchNorm and Softplus, identity output."
+    def __init__(self, noise_dim:int, out_dim:int, hidden:int=500, n_layers:int=3):
+        layers, d = [], noise_dim
+        for _ in range(n_layers): layers += [nn.Linear(d, hidden), nn.BatchNorm1d(hidden), nn.Softplus()]; d = hidden
+        super().__init__(*layers, nn.Linear(d, out_dim))

@@ -1,4 +1,4 @@
-"""Table 6 of the paper: classifiers trained with 10 labels per class, where the unlabelled data enter through the JEM energy trained by VERA. The network, the objective and the baselines (supervised, VAT, JEM with PCD, all labels), all on the package's one `fit` loop; `run_ssl`, one run of the table, and its assembly. The experiment itself is `09_ssl`.
+"""Table 6 of the paper: classifiers trained with 10 labels per class, where the unlabelled data enter through the JEM energy trained by VERA. The data, the objective and the baselines (supervised, VAT, JEM with PCD, all labels), all on the package's one `fit` loop; `SSLConfig`, one run of the table on the run layer, and the `vera-ssl` command. The experiment itself is `09_ssl`.
 
 Docs: https://vera-ebm.github.io/vera/ssl_lib.html.md"""
 
@@ -6,25 +6,26 @@ Docs: https://vera-ebm.github.io/vera/ssl_lib.html.md"""
 
 # %% ../nbs/09a_ssl_lib.ipynb #271f4828
 from __future__ import annotations
-import gzip, hashlib, io, json, math, time, urllib.request, zipfile
-from typing import Sequence
-from dataclasses import dataclass
+import argparse, json, math
+from typing import ClassVar
+from dataclasses import dataclass, fields
 from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .core import (seed_everything, get_device, write_metrics, read_metrics, check_finite, make_adam, atomic_write_bytes, project_path,
-                       NonFiniteError, check_out_dir)
+from .core import seed_everything, get_device, check_finite, NonFiniteError
 from .vera import Trainer, VERA, ClassifierTerm, EntropyTerm, fit, load_checkpoint
-from .samplers import PCD, ReplayBuffer
+from .samplers import PCD
 from .data import data_home, read_human, read_hepmass, read_crop, read_mnist
+from .nets import TabularNet, TabularGenerator
+from .runs import Config, RunContext, run, run_dir, parse_sets
+from .tables import add_table_args, table_command
 
 # %% auto #0
-__all__ = ['DATASETS', 'TABLE9', 'SSL_COMMON', 'PAPER_TABLE6', 'SSL_METHODS', 'SSL_CPU_BUDGET', 'repeated_min_mask',
-           'TabularData', 'split_ssl', 'load_tabular', 'TabularNet', 'TabularGenerator', 'Supervised', 'vat_loss',
-           'VAT', 'ssl_trainer', 'ssl_batches', 'accuracy', 'run_ssl', 'ssl_plan', 'table6', 'table6_markdown',
-           'ssl_margin', 'plot_ssl_curves']
+__all__ = ['DATASETS', 'TABLE9', 'SSL_METHODS', 'repeated_min_mask', 'TabularData', 'split_ssl', 'load_tabular', 'Supervised',
+           'vat_loss', 'VAT', 'ssl_trainer', 'ssl_batches', 'accuracy', 'SSLConfig', 'ssl_margin', 'plot_ssl_curves',
+           'vera_ssl_cli']
 
 # %% ../nbs/09a_ssl_lib.ipynb #b279af83
 def repeated_min_mask(X:np.ndarray, max_count:int=5)->np.ndarray:
@@ -83,21 +84,6 @@ def load_tabular(name:str, # one of DATASETS
     return TabularData(name, int(y.max()) + 1, t(X[tr]), l(y[tr]), t(X[lab]), l(y[lab]), t(X[va]), l(y[va]),
                        None if Xte is None else t(Xte), None if yte is None else l(yte), kept)
 
-# %% ../nbs/09a_ssl_lib.ipynb #e89f437e
-class TabularNet(nn.Sequential):
-    "The tabular classifier / energy: MLP D -> 1000 -> 500 -> 500 -> 250 -> 250 -> 250 -> K, LeakyReLU(0.2); returns logits."
-    def __init__(self, in_dim:int, n_classes:int, hidden=(1000, 500, 500, 250, 250, 250)):
-        layers, d = [], in_dim
-        for h in hidden: layers += [nn.Linear(d, h), nn.LeakyReLU(0.2)]; d = h
-        super().__init__(*layers, nn.Linear(d, n_classes))
-
-class TabularGenerator(nn.Sequential):
-    "The tabular generator mean: noise_dim -> 500 -> 500 -> 500 -> D with BatchNorm and Softplus, identity output."
-    def __init__(self, noise_dim:int, out_dim:int, hidden:int=500, n_layers:int=3):
-        layers, d = [], noise_dim
-        for _ in range(n_layers): layers += [nn.Linear(d, hidden), nn.BatchNorm1d(hidden), nn.Softplus()]; d = hidden
-        super().__init__(*layers, nn.Linear(d, out_dim))
-
 # %% ../nbs/09a_ssl_lib.ipynb #13066b85
 def _labelled(batch:dict)->tuple:
     if 'x_l' not in batch: raise KeyError("this trainer needs labelled examples: the batch must hold 'x_l' and 'y_l'")
@@ -153,28 +139,22 @@ TABLE9 = {   # paper Table 9 (lr = energy learning rate; generator and posterior
     'crop':    dict(lr=1e-4, epochs=20, noise_dim=128, clf_weight=1.0, vat_eps=3.0, kappa=20),
     'human':   dict(lr=1e-5, epochs=800, noise_dim=128, clf_weight=10.0, vat_eps=0.1, kappa=40),
     'mnist':   dict(lr=1e-5, epochs=200, noise_dim=128, clf_weight=1.0, vat_eps=3.0, kappa=80)}
-SSL_COMMON = dict(batch_size=64, ent_weight=1e-4, pg_control=0.1, beta=1.0, decay_rate=0.3)
-PAPER_TABLE6 = {   # accuracy %, 10 labels per class
-    'supervised': dict(hepmass=81.2, crop=87.8, human=81.0, mnist=91.0), 'vat': dict(hepmass=86.7, crop=94.5, human=84.0, mnist=98.6),
-    'jem_pcd': dict(hepmass=54.2, crop=18.5, human=77.2, mnist=10.2), 'vera': dict(hepmass=88.3, crop=94.9, human=89.9, mnist=98.6),
-    'all_labels': dict(hepmass=90.9, crop=99.7, human=98.0, mnist=99.5)}
-SSL_METHODS = tuple(PAPER_TABLE6)
-# the reduced budget of the committed Table 6 (see "The budget we ran" below): the same for every method
-SSL_CPU_BUDGET = dict(n_iters={'human': 3000, 'mnist': 10000}, lr={'human': 3e-4, 'mnist': 1e-3}, decay_at=[0.6, 0.8], eval_every=250)
+SSL_METHODS = ('supervised', 'vat', 'jem_pcd', 'vera', 'all_labels')
 
 def ssl_trainer(method:str, data:TabularData, lr:float, clf_weight:float, beta:float=1.0, ent_weight:float=1e-4,
-                pg_control:float=0.1, noise_dim:int=128, vat_eps:float=3.0, kappa:int=20, decay_at=(), device=None)->Trainer:
+                pg_control:float=0.1, noise_dim:int=128, vat_eps:float=3.0, kappa:int=20, decay_at=(), device=None,
+                decay_rate:float=0.3, vat_xi:float=10.0)->Trainer:
     "The trainer of one Table 6 method on `data`'s dimensions; build it after seeding."
     if method not in SSL_METHODS: raise ValueError(f"unknown method {method!r}; choose one of {SSL_METHODS}")
     net = TabularNet(data.dim, data.n_classes)
     terms = [ClassifierTerm(clf_weight), EntropyTerm(beta)]
-    if method in ('supervised', 'all_labels'): return Supervised(net, lr=lr, decay_at=decay_at, device=device)
-    if method == 'vat': return VAT(net, eps=vat_eps, lr=lr, decay_at=decay_at, device=device)
+    if method in ('supervised', 'all_labels'): return Supervised(net, lr=lr, decay_at=decay_at, decay_rate=decay_rate, device=device)
+    if method == 'vat': return VAT(net, eps=vat_eps, xi=vat_xi, lr=lr, decay_at=decay_at, decay_rate=decay_rate, device=device)
     if method == 'vera':
         return VERA(net, TabularGenerator(noise_dim, data.dim), noise_dim=noise_dim, ent_weight=ent_weight, pg_control=pg_control,
-                    lr=lr, glr=2 * lr, post_lr=2 * lr, extra_terms=terms, decay_at=decay_at, device=device)
+                    lr=lr, glr=2 * lr, post_lr=2 * lr, extra_terms=terms, decay_at=decay_at, decay_rate=decay_rate, device=device)
     return PCD(net, (data.dim,), n_steps=kappa, step_size=1.0, noise=0.01, lr=lr, pg_control=0.0, extra_terms=terms,
-               decay_at=decay_at, device=device)
+               decay_at=decay_at, decay_rate=decay_rate, device=device)
 
 def ssl_batches(data:TabularData, batch_size:int, all_labels:bool=False, device=None):
     "data(it) -> {'x': unlabelled batch, 'x_l', 'y_l': labelled batch}, drawn with torch's generator (saved in checkpoints)."
@@ -192,129 +172,159 @@ def accuracy(net:nn.Module, x:torch.Tensor, y:torch.Tensor, batch:int=2048)->flo
     return hits / len(x)
 
 # %% ../nbs/09a_ssl_lib.ipynb #ddf35dbb
-def run_ssl(dataset:str='human', method:str='vera', seed:int=0,
-            n_iters:int|None=None, # None: Table 9's epochs x iterations per epoch
-            lr:float|None=None, # None: Table 9
-            decay_at:Sequence[float]=(), # learning-rate decays (x0.3), as fractions of n_iters; Table 9 gives the rate, not the times
-            tail:float=0.2, # val_acc_tail averages the evaluations in this last fraction of training
-            root:str|Path|None=None, # data home (None: $VERA_DATA, else the user's cache folder; see `vera.data.data_home`)
-            out_dir:str|Path='runs/ssl', eval_every:int=500,
-            download:bool|None=None, max_rows:int|None=None, device=None, resume:bool=True, show_progress:bool|None=None,
-            train:bool=True, # False: never train; without a finished record of these parameters return {'status': 'not run'}
-           )->dict:
-    "Train one Table 6 method; write metrics.json (validation-accuracy curve) and checkpoint.pt into `out_dir`; return the metrics."
-    t0 = time.time()
-    if dataset not in TABLE9: raise ValueError(f"unknown dataset {dataset!r}; choose one of {tuple(TABLE9)}")
-    if method not in SSL_METHODS: raise ValueError(f"unknown method {method!r}; choose one of {SSL_METHODS}")
-    cfg = dict(TABLE9[dataset], **SSL_COMMON)
-    data = None
-    if n_iters is None:      # Table 9's epochs: the data's size fixes the iterations
-        data = load_tabular(dataset, root, seed=seed, download=download, max_rows=max_rows)
-        n_iters = cfg['epochs'] * math.ceil(len(data.x_train) / cfg['batch_size'])
-    lr = cfg['lr'] if lr is None else lr
-    if not (isinstance(n_iters, int) and n_iters >= 1): raise ValueError(f"n_iters must be a positive integer, got {n_iters!r}")
-    if not (isinstance(tail, (int, float)) and 0 < tail <= 1): raise ValueError(f"tail must be a fraction in (0, 1], got {tail!r}")
-    if not all(isinstance(f, (int, float)) and 0 < f < 1 for f in decay_at): raise ValueError(f"decay_at must be fractions of n_iters in (0, 1), got {list(decay_at)}")
-    decay_iters = sorted(round(f * n_iters) for f in decay_at)
-    params = dict(dataset=dataset, method=method, seed=seed, n_iters=n_iters, lr=lr, decay_at=list(decay_at), tail=tail, eval_every=eval_every, max_rows=max_rows,
-                  **{k: v for k, v in cfg.items() if k not in ('lr', 'epochs')})   # the data root and the run folder are not parameters of the result
-    out = Path(out_dir)
-    try:
-        old = json.loads((out / 'metrics.json').read_text())
-        if resume and {k: v for k, v in old['params'].items() if k not in ('root', 'out_dir')} == params: return old['metrics']
-    except (OSError, ValueError, KeyError): pass
-    if not train: return dict(status='not run', error=f'no finished run with these parameters in {out}')
-    if data is None: data = load_tabular(dataset, root, seed=seed, download=download, max_rows=max_rows)   # a finished run needs no data
-    per_epoch = math.ceil(len(data.x_train) / cfg['batch_size'])
-    dev = get_device(device); seed_everything(seed)
-    tr = ssl_trainer(method, data, lr, cfg['clf_weight'], cfg['beta'], cfg['ent_weight'], cfg['pg_control'], cfg['noise_dim'],
-                     cfg['vat_eps'], cfg['kappa'], decay_iters, device=dev)
-    check_out_dir(out)
-    ev = lambda t: {'val_acc': accuracy(t.ebm, data.x_val, data.y_val)}
-    try:
-        hist = fit(tr, ssl_batches(data, cfg['batch_size'], method == 'all_labels', dev), n_iters, eval_fn=ev,
-                   eval_every=min(eval_every, n_iters), ckpt_path=out / 'checkpoint.pt', ckpt_minutes=2.0, resume=resume,
-                   log_every=10, show_progress=show_progress, desc=f'{method} {dataset}', run_config=json.loads(json.dumps(params)))
-    except NonFiniteError as e:      # a finding, not a crash: the record says where, and a re-run with these parameters returns it
+@dataclass(frozen=True)
+class SSLConfig(Config):
+    "One run of Table 6: a method trained on a dataset with 10 labels per class. Settings left at None take Table 9's value for the dataset."
+    kind: ClassVar[str] = 'ssl'
+    RUNTIME: ClassVar[tuple] = ('root', 'out_dir', 'download', 'device', 'resume', 'show_progress', 'train')   # how older records were run
+    dataset: str = 'human'                # one of DATASETS
+    method: str = 'vera'                  # one of SSL_METHODS
+    n_iters: int|None = None              # None: Table 9's epochs x iterations per epoch (the data's size fixes it when the run starts)
+    lr: float|None = None                 # energy learning rate (generator and posterior 2x); None: Table 9
+    decay_at: tuple = ()                  # learning-rate decays (x decay_rate), as fractions of n_iters; Table 9 gives the rate, not the times
+    tail: float = 0.2                     # val_acc_tail averages the evaluations in this last fraction of training
+    eval_every: int = 500
+    max_rows: int|None = None             # first rows of the data file only (checks)
+    batch_size: int = 64
+    ent_weight: float = 1e-4              # VERA's λ
+    pg_control: float = 0.1               # γ, the gradient penalty on the data
+    beta: float = 1.0                     # weight of the entropy term
+    decay_rate: float = 0.3
+    noise_dim: int|None = None            # the generator's latent size; None: Table 9
+    clf_weight: float|None = None         # α, the weight of the labelled cross-entropy; None: Table 9
+    vat_eps: float|None = None            # VAT's ε; None: Table 9
+    kappa: int|None = None                # SGLD steps per iteration of JEM with PCD; None: Table 9
+    vat_xi: float = 10.0                  # VAT's finite-difference size ξ in the power iteration (the released code's 10)
+
+    def __post_init__(self):
+        if self.dataset not in TABLE9: raise ValueError(f"unknown dataset {self.dataset!r}; choose one of {tuple(TABLE9)}")
+        t9 = TABLE9[self.dataset]
+        for k in ('lr', 'noise_dim', 'clf_weight', 'vat_eps', 'kappa'):       # Table 9's value, resolved here so a record states it
+            if getattr(self, k) is None: object.__setattr__(self, k, t9[k])
+        if isinstance(self.decay_at, list): object.__setattr__(self, 'decay_at', tuple(self.decay_at))
+        super().__post_init__()
+
+    def check(self):
+        super().check()
+        isint = lambda v: isinstance(v, int) and not isinstance(v, bool)
+        if self.method not in SSL_METHODS: raise ValueError(f"unknown method {self.method!r}; choose one of {SSL_METHODS}")
+        if not (self.n_iters is None or (isint(self.n_iters) and self.n_iters >= 1)): raise ValueError(f"n_iters must be a positive integer or None, got {self.n_iters!r}")
+        if not (isinstance(self.tail, (int, float)) and 0 < self.tail <= 1): raise ValueError(f"tail must be a fraction in (0, 1], got {self.tail!r}")
+        if not all(isinstance(f, (int, float)) and 0 < f < 1 for f in self.decay_at): raise ValueError(f"decay_at must be fractions of n_iters in (0, 1), got {list(self.decay_at)}")
+        for k in ('eval_every', 'batch_size', 'noise_dim', 'kappa'):
+            if not (isint(getattr(self, k)) and getattr(self, k) >= 1): raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
+        if not (self.max_rows is None or (isint(self.max_rows) and self.max_rows >= 1)): raise ValueError(f"max_rows must be a positive integer or None, got {self.max_rows!r}")
+        for k in ('lr', 'vat_eps', 'vat_xi'):
+            if not (isinstance(getattr(self, k), (int, float)) and getattr(self, k) > 0): raise ValueError(f"{k} must be > 0, got {getattr(self, k)!r}")
+        for k in ('ent_weight', 'pg_control', 'beta', 'clf_weight'):
+            if not (isinstance(getattr(self, k), (int, float)) and getattr(self, k) >= 0): raise ValueError(f"{k} must be >= 0, got {getattr(self, k)!r}")
+        if not (isinstance(self.decay_rate, (int, float)) and 0 < self.decay_rate <= 1): raise ValueError(f"decay_rate must lie in (0, 1], got {self.decay_rate!r}")
+
+    def trainer(self, data:TabularData, n_iters:int, device=None)->Trainer:
+        "This run's trainer on `data`'s dimensions; build it after seeding."
+        return ssl_trainer(self.method, data, self.lr, self.clf_weight, self.beta, self.ent_weight, self.pg_control, self.noise_dim,
+                           self.vat_eps, self.kappa, sorted(round(f * n_iters) for f in self.decay_at), device, decay_rate=self.decay_rate, vat_xi=self.vat_xi)
+
+    def execute(self, out:Path, ctx:RunContext)->dict:
+        "Train; return the metrics, the validation curve and the files written. A non-finite loss ends in a 'diverged' result, not an error."
+        data = load_tabular(self.dataset, ctx.root, seed=self.seed, download=ctx.download, max_rows=self.max_rows)
+        per_epoch = math.ceil(len(data.x_train) / self.batch_size)
+        n_iters = self.n_iters if self.n_iters is not None else TABLE9[self.dataset]['epochs'] * per_epoch
+        budget = dict(n_iters=n_iters, iterations_per_epoch=per_epoch,
+                      source='n_iters' if self.n_iters is not None else f"Table 9: {TABLE9[self.dataset]['epochs']} epochs")
+        dev = get_device(ctx.device); seed_everything(self.seed)
+        tr = self.trainer(data, n_iters, dev)
+        ev = lambda t: {'val_acc': accuracy(t.ebm, data.x_val, data.y_val)}
         ck = out / 'checkpoint.pt'
-        curve = load_checkpoint(ck)['history']['eval'] if ck.exists() else []
-        metrics = dict(status='diverged', error=str(e), val_acc=None, val_acc_tail=None, iterations=tr.iteration, epochs=tr.iteration / per_epoch,
-                       test_acc=None, val_acc_best_seen=max((c['val_acc'] for c in curve), default=None))
-        write_metrics(out, params, metrics, seed=seed, start_time=t0, device=dev, eval_curve=curve, files=['checkpoint.pt'] if ck.exists() else [])
-        return metrics
-    tr.train(False)
-    metrics = dict(val_acc=hist['eval'][-1]['val_acc'], iterations=tr.iteration, epochs=tr.iteration / per_epoch,
-                   test_acc=None if data.x_test is None else accuracy(tr.ebm, data.x_test, data.y_test),
-                   val_acc_tail=float(np.mean([e['val_acc'] for e in hist['eval'] if e['iteration'] > (1 - tail) * n_iters] or [hist['eval'][-1]['val_acc']])),
-                   val_acc_best_seen=max(e['val_acc'] for e in hist['eval']))
-    tr.train(True)
-    write_metrics(out, params, metrics, seed=seed, start_time=t0, device=dev, eval_curve=hist['eval'], files=['checkpoint.pt'])
-    return metrics
-
-# %% ../nbs/09a_ssl_lib.ipynb #fb2ca26b
-def ssl_plan(datasets, methods, seeds, n_iters, lr, decay_at, eval_every, # n_iters, lr: one value, or {dataset: value}
-             run_root:str|Path, root:str|Path|None=None, **kw)->list:
-    "`run_ssl` keyword arguments for every dataset x method x seed; `kw` goes to every run."
-    per_ds = lambda v, ds: v.get(ds) if isinstance(v, dict) else v
-    return [dict(dataset=ds, method=m, seed=s, n_iters=per_ds(n_iters, ds), lr=per_ds(lr, ds), decay_at=list(decay_at), eval_every=eval_every,
-                 root=None if root is None else str(root), out_dir=str(Path(run_root) / ds / m / f'seed{s}'), **kw) for ds in datasets for m in methods for s in seeds]
-
-# %% ../nbs/09a_ssl_lib.ipynb #37151ef9
-def table6(results:dict, datasets, methods)->dict:
-    "Mean and std (ddof=1) over seeds of the validation accuracy (%) the runs converged to (`val_acc_tail`), beside the paper; diverged runs are counted, not averaged."
-    cells = {}
-    for ds in datasets:
-        for m in methods:
-            v = [100 * r['val_acc_tail'] for (d, mm, s), r in results.items() if d == ds and mm == m and r.get('status') not in ('failed', 'not run', 'diverged')]
-            n = sum(d == ds and mm == m for (d, mm, s) in results)
-            k = sum(d == ds and mm == m and r.get('status') == 'diverged' for (d, mm, s), r in results.items())
-            cells[f'{ds}/{m}'] = dict(mean=float(np.mean(v)) if v else None, std=float(np.std(v, ddof=1)) if len(v) > 1 else None,
-                                      values=v, planned=n, diverged=k, paper=PAPER_TABLE6[m].get(ds))
-    return cells
-
-def table6_markdown(cells:dict, datasets, methods)->str:
-    head = '| method | ' + ' | '.join(f'{d} (ours) | {d} (paper)' for d in datasets) + ' |'
-    rows = [head, '|' + '---|' * (1 + 2 * len(datasets))]
-    for m in methods:
-        c = [cells[f'{d}/{m}'] for d in datasets]
-        div = lambda x: f"{x.get('diverged', 0)}/{x['planned']} diverged" if x.get('diverged') else ''
-        fmt = lambda x: (div(x) or 'no finished run') if x['mean'] is None else f"{x['mean']:.1f}" + (f" ± {x['std']:.1f}" if x['std'] is not None else '') + \
-                        (f" [{len(x['values'])}/{x['planned']} seeds" + (f"; {div(x)}]" if div(x) else ']') if len(x['values']) < x.get('planned', 0) else '')
-        rows.append(f'| {m} | ' + ' | '.join(f"{fmt(x)} | {x['paper']}" for x in c) + ' |')
-    return '\n'.join(rows)
+        try:
+            hist = fit(tr, ssl_batches(data, self.batch_size, self.method == 'all_labels', dev), n_iters, eval_fn=ev,
+                       eval_every=min(self.eval_every, n_iters), ckpt_path=ck, ckpt_minutes=2.0, resume=ctx.resume,
+                       log_every=10, show_progress=ctx.show_progress, desc=f'{self.method} {self.dataset}', run_config=self.to_dict())
+        except NonFiniteError as e:      # a finding, not a crash: the record says where, and a re-run of this config returns it
+            curve = load_checkpoint(ck)['history']['eval'] if ck.exists() else []
+            metrics = dict(status='diverged', error=str(e), val_acc=None, val_acc_tail=None, iterations=tr.iteration, epochs=tr.iteration / per_epoch,
+                           test_acc=None, val_acc_best_seen=max((c['val_acc'] for c in curve), default=None))
+            return dict(metrics=metrics, budget=budget, eval_curve=curve, files=['checkpoint.pt'] if ck.exists() else [])
+        tr.train(False)
+        curve = hist['eval']
+        metrics = dict(val_acc=curve[-1]['val_acc'], iterations=tr.iteration, epochs=tr.iteration / per_epoch,
+                       test_acc=None if data.x_test is None else accuracy(tr.ebm, data.x_test, data.y_test),
+                       val_acc_tail=float(np.mean([e['val_acc'] for e in curve if e['iteration'] > (1 - self.tail) * n_iters] or [curve[-1]['val_acc']])),
+                       val_acc_best_seen=max(e['val_acc'] for e in curve))
+        tr.train(True)
+        return dict(metrics=metrics, budget=budget, eval_curve=curve, files=['checkpoint.pt'])
 
 # %% ../nbs/09a_ssl_lib.ipynb #1818250a
-def ssl_margin(cells:dict, dataset:str, a:str='vera', b:str='supervised')->dict:
-    "Mean accuracy of `a` minus that of `b` on `dataset`, its standard error over seeds (Welch), and whether it is beyond seed noise."
-    x, y = cells[f'{dataset}/{a}']['values'], cells[f'{dataset}/{b}']['values']
+def ssl_margin(t:dict, # a Table 6 assembled by `vera.tables.assemble`
+               dataset:str, a:str='vera', b:str='supervised')->dict:
+    "Mean accuracy of row `a` minus that of row `b` on `dataset`, its standard error over seeds (Welch), and whether it is beyond seed noise."
+    x, y = t['cells'][f'{a}/{dataset}']['values'], t['cells'][f'{b}/{dataset}']['values']
     if len(x) < 2 or len(y) < 2: return dict(diff=None, se=None, every_seed_above=None, beyond_noise=None)
     d, se = float(np.mean(x) - np.mean(y)), float(math.sqrt(np.var(x, ddof=1) / len(x) + np.var(y, ddof=1) / len(y)))
     above = bool(min(x) > max(y))
     return dict(diff=d, se=se, every_seed_above=above, beyond_noise=bool(d > 2 * se and above))
 
-def plot_ssl_curves(run_root, datasets, methods, seeds):
-    "Validation accuracy against iteration for each dataset: mean over seeds (line) and the range over seeds (band)."
+def plot_ssl_curves(records:list, # run records of kind 'ssl' (e.g. `run_table(...)['records']`); failed runs are skipped
+                    datasets=None, methods=None # panels and lines; None: those the records hold, in SSL_METHODS order
+                   ):
+    "Validation accuracy against iteration for each dataset: mean over seeds (line) and the range over seeds (band); a diverged run dotted, ending in an x."
     import matplotlib.pyplot as plt
+    recs = [r for r in records if isinstance(r.get('params'), dict) and r.get('kind', 'ssl') == 'ssl']
+    datasets = list(datasets or dict.fromkeys(r['params']['dataset'] for r in recs))
+    methods = list(methods or [m for m in SSL_METHODS if any(r['params']['method'] == m for r in recs)])
     fig, axes = plt.subplots(1, len(datasets), figsize=(5 * len(datasets), 3.6), squeeze=False)
     for ax, ds in zip(axes[0], datasets):
-        for m in methods:
+        for j, m in enumerate(methods):
+            mine = sorted((r for r in recs if r['params']['dataset'] == ds and r['params']['method'] == m), key=lambda r: r['params']['seed'])
             curves, nd = [], 0
-            for s in seeds:
-                try: rec = read_metrics(Path(run_root) / ds / m / f'seed{s}')
-                except (OSError, ValueError): continue      # a run not finished (yet): the legend counts the seeds drawn
-                if rec['metrics'].get('status') == 'diverged':     # its curve up to the last checkpoint, ending in an x
+            for rec in mine:
+                c = rec.get('eval_curve') or []
+                if rec['metrics'].get('status') == 'diverged':
                     nd += 1
-                    c = rec['eval_curve']
-                    if c: ax.plot([e['iteration'] for e in c], [100 * e['val_acc'] for e in c], ':', color=f'C{list(methods).index(m)}', lw=1)
-                    ax.plot([c[-1]['iteration'] if c else 0], [c[-1]['val_acc'] * 100 if c else 0], 'x', color=f'C{list(methods).index(m)}', ms=8)
-                else: curves.append(rec['eval_curve'])
-            if nd: ax.plot([], [], 'x', color=f'C{list(methods).index(m)}', label=f'{m}: {nd} diverged')
+                    if c: ax.plot([e['iteration'] for e in c], [100 * e['val_acc'] for e in c], ':', color=f'C{j}', lw=1)
+                    ax.plot([c[-1]['iteration'] if c else 0], [c[-1]['val_acc'] * 100 if c else 0], 'x', color=f'C{j}', ms=8)
+                elif c: curves.append(c)
+            if nd: ax.plot([], [], 'x', color=f'C{j}', label=f'{m}: {nd} diverged')
             if not curves: continue
             n = min(len(c) for c in curves)
             its = [e['iteration'] for e in curves[0][:n]]
             acc = 100 * np.array([[e['val_acc'] for e in c[:n]] for c in curves])
-            line, = ax.plot(its, acc.mean(0), color=f'C{list(methods).index(m)}', label=f'{m} ({len(curves)} seeds)')   # one colour per method in every panel
-            ax.fill_between(its, acc.min(0), acc.max(0), color=line.get_color(), alpha=0.2)
+            ax.plot(its, acc.mean(0), color=f'C{j}', label=f'{m} ({len(curves)} seeds)')   # one colour per method in every panel
+            ax.fill_between(its, acc.min(0), acc.max(0), color=f'C{j}', alpha=0.2)
         ax.set(title=ds, xlabel='iteration', ylabel='validation accuracy (%)'); ax.grid(alpha=0.3); ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/09a_ssl_lib.ipynb #97830c1b
+def vera_ssl_cli(argv=None):
+    "Console entry point `vera-ssl`."
+    p = argparse.ArgumentParser(prog='vera-ssl', description='Train one method of Table 6 (10 labels per class) and write its record '
+                                '(metrics.json: validation-accuracy curve, val_acc_tail) into the run folder; or run a whole table with --table.')
+    p.add_argument('--dataset', default='human', choices=DATASETS, help='dataset (default: human)')
+    p.add_argument('--method', default='vera', choices=SSL_METHODS, help='method (default: vera)')
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--set', action='append', default=[], metavar='FIELD=VALUE',
+                   help=f"any other SSLConfig field, e.g. --set n_iters=3000 --set lr=3e-4 --set decay_at='[0.6, 0.8]'; fields: {', '.join(f.name for f in fields(SSLConfig))}")
+    p.add_argument('--out-dir', default=None, help='run folder (default: RUNS/ssl/<key>, RUNS from --runs)')
+    p.add_argument('--root', default=None, help='data home (default: $VERA_DATA, else ~/.cache/vera)')
+    p.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: CUDA if available)")
+    p.add_argument('--no-download', action='store_true', help='never download: a missing dataset is an error naming the files')
+    add_table_args(p, SSLConfig.kind)
+    a = p.parse_args(argv)
+    ctx = RunContext(device=a.device, root=a.root, download=False if a.no_download else None)
+    try:
+        if a.table:
+            out = table_command(a, SSLConfig, ctx=ctx)
+            failed = [r for r in out['records'] if r.get('status') == 'failed']
+            if failed: p.exit(1, f"vera-ssl: {len(failed)} runs failed; the first: {failed[0]['error']}\n")
+            return
+        sets = parse_sets(SSLConfig, a.set)
+        if {'dataset', 'method', 'seed'} & set(sets): raise ValueError(f"set {sorted({'dataset', 'method', 'seed'} & set(sets))} with --dataset, --method and --seed, not --set")
+        cfg = SSLConfig(**{**sets, 'dataset': a.dataset, 'method': a.method, 'seed': a.seed})
+        ctx.show_progress = True
+        rec = run(cfg, a.runs, [], a.out_dir, ctx=ctx)
+    except (ValueError, FileNotFoundError, TypeError) as e:
+        p.exit(2, f"vera-ssl: error: {e}\n")
+    print(json.dumps(rec['metrics'], indent=2))
+    if rec['metrics'].get('status') == 'diverged': p.exit(1, f"vera-ssl: the run diverged: {rec['metrics']['error']}\n")
+    print(f"wrote {(Path(a.out_dir) if a.out_dir else run_dir(a.runs, cfg)).resolve()}/metrics.json (key {cfg.key()})")
