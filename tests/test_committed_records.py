@@ -30,15 +30,23 @@ def test_table6_records_are_finished_runs(no_data, spec):
         assert run(c, no_data / 'runs', [committed], ctx=RunContext(download=False)) == rec
     assert not (no_data / 'runs').exists()          # taken as finished: nothing was trained, no run folder made
 
-def test_jem_cpu_record_is_the_presets_finished_run(no_data):
+@pytest.mark.parametrize('spec', ['jem', 'jem_attempts', 'jem_classifier', 'jem_lambda_sweep', 'jem_train_accuracy'])
+def test_jem_records_are_finished_runs(no_data, spec):
+    "Every committed JEM record is the finished run of a config its spec plans, in that config's folder, adopted with no data and nothing trained."
     from vera.jem import JEMConfig
-    from vera.runs import run, finished, RunContext
-    d = no_data / 'jem'; shutil.copytree(RESULTS / 'jem_mnist_cpu', d)
-    rec = json.loads((d / 'metrics.json').read_text())
-    cfg = JEMConfig.preset('mnist_cpu')
-    assert finished(cfg, RESULTS / 'jem_mnist_cpu') == rec
-    assert run(cfg, out_dir=d, ctx=RunContext(device='cpu', download=False)) == rec
-    assert not (d / 'checkpoint.pt').exists()        # taken as finished: nothing was trained
+    from vera.runs import run, run_dir, finished, read_records, RunContext
+    from vera.tables import load_spec, plan, results_dir
+    s = load_spec(spec)
+    committed = results_dir(s, RESULTS) / 'runs'
+    planned = {JEMConfig.from_dict(q['fields']) for q in plan(s, s.get('committed', 'cpu'))}
+    recs = read_records([committed], 'jem')
+    if spec == 'jem': assert [JEMConfig.from_dict(r['params']) for r in recs] == [JEMConfig.preset('mnist_cpu')]
+    if not recs: pytest.skip(f'{spec}: no committed records')
+    for rec in recs:
+        c = JEMConfig.from_dict(rec['params'])
+        assert c in planned and rec['params'] == c.to_dict() and rec['key'] == c.key() and Path(rec['_dir']) == run_dir(committed, c), rec['_dir']
+        assert run(c, no_data / 'runs', [committed], ctx=RunContext(device='cpu', download=False)) == finished(c, run_dir(committed, c))
+    assert not (no_data / 'runs').exists()          # taken as finished: nothing was trained, no run folder made
 
 @pytest.mark.parametrize('spec', ['table10', 'pcd_sigma1', 'sigma_clamp', 'step_order', 'figure1', 'stability'])
 def test_toy_records_are_finished_runs(no_data, spec):

@@ -17,15 +17,19 @@ def _env(**kw):
     return dict(env, VERA_DATA=str(FIXTURES), VERA_NO_EXPORT='1', **kw)
 
 def test_gpu_command_runs_through_every_cell_of_the_jem_notebook(tmp_path):
-    "`papermill nbs/07_jem.ipynb out.ipynb` with the paper's preset (CIFAR10), only device and budget made tiny, FID skipped by its flag."
-    params = dict(device='cpu', depth=10, widen=1, gen_feats=8, noise_dim=8, num_samples=2, batch_size=8, n_iters=3,
-                  n_samples=16, mala_steps=2, mala_burn_in=1, mala_chunk=16, n_per_class=1, fid=False, run_root=str(tmp_path / 'runs'))
+    "`papermill nbs/07_jem.ipynb out.ipynb -p rows ...` with the paper's preset (CIFAR10), only device and budget made tiny by `overrides`, FID skipped by its flag."
+    over = dict(depth=10, widen=1, gen_feats=8, noise_dim=8, num_samples=2, batch_size=8, n_iters=3, n_samples=16, mala_steps=2, mala_burn_in=1,
+                mala_chunk=16, n_per_class=1, fid=False)
+    params = dict(preset='paper', runs=str(tmp_path / 'runs'), results=None, jobs=1, rows=['paper'], device='cpu', overrides=over)
     yaml = '\n'.join(f'{k}: {json.dumps(v)}' for k, v in params.items())
     out = tmp_path / 'out.ipynb'
     r = subprocess.run([sys.executable, '-m', 'papermill', str(ROOT / 'nbs' / '07_jem.ipynb'), str(out), '-y', yaml, '--cwd', str(ROOT / 'nbs')],
                        capture_output=True, text=True, timeout=900, env=_env())
     assert r.returncode == 0, r.stderr[-3000:]
-    rec = json.loads((tmp_path / 'runs' / 'paper' / 'metrics.json').read_text())
+    from vera.jem import JEMConfig
+    recs = list((tmp_path / 'runs' / 'jem').glob('*/metrics.json'))
+    assert [p.parent.name for p in recs] == [JEMConfig(**over).key()]            # the paper row alone, with the overrides
+    rec = json.loads(recs[0].read_text())
     assert rec['params']['dataset'] == 'cifar10' and rec['params']['clf_weight'] == 100.0 and rec['params']['n_iters'] == 3
     m = rec['metrics']
     assert m['status'] == 'ok' and m['iterations'] == 3 and m['fid_skipped'] == 'fid=False was asked'
@@ -35,6 +39,7 @@ def test_gpu_command_runs_through_every_cell_of_the_jem_notebook(tmp_path):
     assert all(c.get('metadata', {}).get('papermill', {}).get('status') != 'failed' for c in cells)
     src = ''.join(''.join(c['source']) for c in cells if c['cell_type'] == 'code')
     assert 'nbdev_export' not in src and 'test_eq' not in src and 'test_fail' not in src   # no development cell runs under papermill
+    assert any('| VERA, α = 100, CIFAR10 |' in json.dumps(c.get('outputs', []), ensure_ascii=False) for c in cells)   # the table is shown
 
 def test_papermill_overrides_toy_notebook(tmp_path):
     "The smoke preset through papermill: every table's runs under `runs`, nothing adopted from results/, figures beside the runs."
