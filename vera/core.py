@@ -17,8 +17,7 @@ from tqdm.auto import tqdm
 __all__ = ['LOG2PI', 'METRICS_KEYS', 'get_device', 'seed_everything', 'get_rng_state', 'set_rng_state', 'sum_except_batch',
            'normal_log_prob', 'std_normal_log_prob', 'mvn_log_prob', 'make_adam', 'NonFiniteError', 'check_finite',
            'check_positive', 'atomic_write_bytes', 'atomic_torch_save', 'git_sha', 'package_versions', 'device_info',
-           'write_metrics', 'read_metrics', 'sync_records', 'project_path', 'check_out_dir', 'in_test', 'progress',
-           'run_parallel']
+           'write_metrics', 'read_metrics', 'project_path', 'check_out_dir', 'in_test', 'progress', 'run_parallel']
 
 # %% ../nbs/00_core.ipynb #d0cc5b49
 def get_device(device:str|torch.device|None=None # 'cpu', 'cuda', 'cuda:1', ...; `None` picks CUDA when available
@@ -206,20 +205,6 @@ def read_metrics(path:str|Path)->dict:
     missing = [k for k in METRICS_KEYS if k not in rec]
     if missing: raise ValueError(f"{p} lacks the entries {missing}")
     return rec
-
-# %% ../nbs/00_core.ipynb #60a1f7dd
-def sync_records(src:str|Path, # a tree of run folders, each finished one holding a metrics.json
-                 dst:str|Path, # the same layout elsewhere
-                )->list:
-    "Copy each run record `src/**/metrics.json` to the same place under `dst` where `dst` has none; return the paths written."
-    src, dst = Path(src), Path(dst)
-    if not src.is_dir(): return []
-    todo = [(p, dst / p.relative_to(src)) for p in sorted(src.rglob('metrics.json'))]
-    todo = [(p, q) for p, q in todo if not q.exists()]
-    for p, _ in todo:                                  # check all before writing any
-        try: read_metrics(p)
-        except ValueError as e: raise ValueError(f"run record {p} is corrupt ({e}); delete it, or restore it from git") from None
-    return [atomic_write_bytes(q, p.read_bytes()) for p, q in todo]
 
 # %% ../nbs/00_core.ipynb #2e33c285
 def project_path(p:str|Path)->Path:
