@@ -23,7 +23,7 @@ from .score import GaussianGenerator
 from .vera import VERA, Trainer, ClassifierTerm, fit, load_checkpoint
 from .samplers import latent_mala, PCD, sgld
 from .runs import Config, RunContext, run, run_dir, finished, find_record, run_grid, publish
-from .tables import load_spec, plan, rows_cols, cell_fields, assemble, write_table, table_markdown, results_dir, add_table_args
+from .tables import run_table, load_spec, plan, rows_cols, cell_fields, assemble, write_table, table_markdown, results_dir, add_table_args
 
 # %% auto #0
 __all__ = ['JEM_METHODS', 'JEM_OPTIONS', 'JEM_PRESETS', 'JEM_PRESET_OPTIONS', 'class_conditional_samples', 'bucket_by_class',
@@ -473,11 +473,5 @@ def jem_table(spec, preset:str, # a spec of JEM runs and its preset
               root='runs', results='results', # run root; committed results whose records are adopted (None: none)
               jobs:int=1, publish_results:bool=False, show_progress:bool|None=None, ctx:RunContext|None=None)->dict:
     "`vera.tables.run_table` for a spec whose columns are metrics of one run: each distinct run is made once (`jobs` at a time); returns {'table', 'records', 'configs'}."
-    s = load_spec(spec)
-    cfgs = list(dict.fromkeys(JEMConfig.from_dict(q['fields']) for q in plan(s, preset)))   # a row's cells are one run
-    committed = None if results is None else results_dir(s, results) / 'runs'
-    recs = run_grid(cfgs, root, [] if committed is None else [committed], jobs, show_progress, desc=s['name'], ctx=ctx or RunContext())
-    if publish_results and committed is not None: publish(cfgs, root, committed)
-    t = assemble(s, preset, [root, committed])
-    if publish_results and committed is not None: write_table(t, results_dir(s, results))
-    return dict(table=t, records=recs, configs=cfgs)
+    return run_table(spec, preset, JEMConfig, root, results, jobs, publish_results, show_progress, ctx=ctx or RunContext())
+
