@@ -108,7 +108,11 @@ class Supervised(Trainer):
         self.opt_e.zero_grad(set_to_none=True); loss.backward(); self.opt_e.step(); self._sched_step()
         return stats
 
-def _unit(d:torch.Tensor)->torch.Tensor: return d / (d.flatten(1).norm(dim=1).view(-1, *[1] * (d.dim() - 1)) + 1e-12)
+def _unit(d:torch.Tensor)->torch.Tensor:
+    "d / ‖d‖ per example. Each example is first divided by its largest entry, so a direction survives however small the vector (a zero vector stays zero)."
+    f = d.flatten(1)
+    f = f / (f.abs().amax(1, keepdim=True) + 1e-30)
+    return (f / (f.norm(dim=1, keepdim=True) + 1e-12)).view_as(d)
 
 def vat_loss(net:nn.Module, x:torch.Tensor, eps:float, xi:float=10.0, n_power:int=1)->torch.Tensor:
     "Virtual adversarial loss: KL(p(y|x) || p(y|x + r_adv)), r_adv of norm eps by `n_power` power iterations."

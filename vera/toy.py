@@ -312,7 +312,7 @@ def paper_numbers(spec='table10')->dict:
     return load_spec(spec).get('paper', {})
 
 def table10_checks(t:dict, # `vera.tables.assemble` of table10
-                   vera_row:str='vera_lam1', # the VERA λ = 1 row checked: 'vera_lam1' (released order) or 'vera_lam1_paper'
+                   vera_row:str='vera_lam1', # the VERA λ = 1 row checked
                    released:dict|None=None, # 'dataset/row' -> {'best': ...}: the released print emulated (`released_protocol`, mean over seeds)
                    vera_tol:float=0.15, ml_tol:float=0.1)->dict:
     "Table 10's acceptance checks per dataset: VERA (λ = 1) near the paper, VERA above PCD (and whether every seed is), ML near the paper."
