@@ -15,7 +15,7 @@ def test_table6_says_which_datasets_only_the_paper_preset_runs():
     assert {q['col'] for q in plan(s, 'paper')} == {'hepmass', 'crop', 'human', 'mnist'}
     assert {q['col'] for q in plan(s, 'cpu')} == {'human', 'mnist'}
     assert 'HEPMASS and CROP are in the paper preset only' in s['presets']['cpu']['note']
-    assert 'the accuracy the table reports' in s['selection']
+    assert s['selection'].startswith('Selected on validation; test reported.') and s['metric'] == 'test_acc'
     assert 'HEPMASS and CROP are in the paper preset only' in (RESULTS / 'table6' / 'table.md').read_text()
 
 def _cli(*args, env=None, timeout=300):
@@ -24,7 +24,7 @@ def _cli(*args, env=None, timeout=300):
 def test_cli_adopts_the_committed_table_without_data(tmp_path):
     import os
     env = dict(os.environ, VERA_DATA=str(tmp_path / 'empty'))
-    r = _cli('--table', 'table6', '--preset', 'cpu', '--runs', tmp_path / 'runs', '--no-download', env=env)
+    r = _cli('--table', 'table6_v1', '--preset', 'cpu', '--runs', tmp_path / 'runs', '--no-download', env=env)
     assert r.returncode == 0, r.stderr[-2000:]
     assert '| JEM with VERA | 82.1 ± 1.3 | 89.9 | 89.2 ± 1.0 | 98.6 |' in r.stdout, r.stdout
     assert not (tmp_path / 'runs').exists()          # every run adopted: nothing trained

@@ -39,4 +39,4 @@ def test_paper_order_cells_keep_their_numbers():
     want = {'moons': [-2.6364994049072266, -2.6792752742767334, -2.631584882736206],
             'circles': [-3.46881365776062, -3.451861619949341, -3.4861934185028076],
             'rings': [-3.254316568374634, -3.3399956226348877, -3.3374972343444824]}
-    for ds, v in want.items(): assert t['cells'][f'vera_lam1_paper/{ds}']['values'] == v, ds
+    for ds, v in want.items(): assert t['cells'][f'vera_lam1/{ds}']['values'] == v, ds

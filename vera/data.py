@@ -18,10 +18,11 @@ import math
 
 # %% auto #0
 __all__ = ['DATA_ENV', 'IMAGE_DATASETS', 'MNIST_MIRRORS', 'IMAGE_SOURCES', 'FIXTURE_SIZES', 'FIXTURE_KINDS', 'CIFAR10_NAMES',
-           'HUMAN_SHA256', 'URLS', 'TABULAR_DATASETS', 'TOY_DATASETS', 'data_home', 'load_image_tensors',
-           'scale_images', 'ImageDataset', 'image_dataset', 'image_transform', 'InterpDataset', 'interp_dataset',
-           'noise_images', 'augment_params', 'crop_flip', 'EpochBatches', 'ood_sets', 'read_human', 'read_hepmass',
-           'read_crop', 'read_mnist', 'write_fixture', 'write_fixtures', 'sample_toy']
+           'HUMAN_SHA256', 'URLS', 'TABULAR_DATASETS', 'HUMAN_SUBJECTS', 'TOY_DATASETS', 'data_home',
+           'load_image_tensors', 'scale_images', 'ImageDataset', 'image_dataset', 'image_transform', 'InterpDataset',
+           'interp_dataset', 'noise_images', 'augment_params', 'crop_flip', 'EpochBatches', 'ood_sets', 'read_human',
+           'read_human_subjects', 'read_hepmass', 'read_crop', 'read_mnist', 'write_fixture', 'write_fixtures',
+           'sample_toy']
 
 # %% ../nbs/05a_data.ipynb #be6a08dd
 DATA_ENV = 'VERA_DATA'
@@ -299,7 +300,7 @@ def _py2_pickle(obj)->bytes:
 
 # %% ../nbs/05a_data.ipynb #915b6b24
 FIXTURE_SIZES = {'mnist': (130, 50), 'cifar10': (40, 20), 'cifar100': (100, 20), 'svhn': (40, 20),
-                 'human': (84, 6), 'hepmass': 120, 'crop': 120}   # (train, test) examples; rows of each HEPMASS split; CROP rows
+                 'human': (168, 9), 'hepmass': 120, 'crop': 120}   # (train, test) examples; rows of each HEPMASS split; CROP rows
 FIXTURE_KINDS = tuple(FIXTURE_SIZES)
 
 def _split(kind:str, n)->tuple:
@@ -543,7 +544,8 @@ def ood_sets(dataset:str, # the in-distribution dataset
 
 # %% ../nbs/05a_data.ipynb #8cba7cc7
 HUMAN_SHA256 = {'X_train.txt': '9c1246099c8d5463779eec5a3845cc3898df9d8c715441ab2a1232d4421fc42f',
-                'y_train.txt': '415b3357e2e2d5e70a45c781947c6bdd80e0410a579d862eedcd6bbce3c694ef'}
+                'y_train.txt': '415b3357e2e2d5e70a45c781947c6bdd80e0410a579d862eedcd6bbce3c694ef',
+                'subject_train.txt': '66e1e2fbe9b396fa5155f531dc3348c803f503be663e2318772d49947db9153a'}
 URLS = {'human': 'https://archive.ics.uci.edu/ml/machine-learning-databases/00240/UCI%20HAR%20Dataset.zip',
         'hepmass': 'https://archive.ics.uci.edu/ml/machine-learning-databases/00347/1000_{split}.csv.gz',
         'crop': 'https://archive.ics.uci.edu/ml/machine-learning-databases/00525/data.zip'}
@@ -618,7 +620,7 @@ def _split_name(split:str)->str:
 def _get_human(root:Path):
     z = zipfile.ZipFile(io.BytesIO(_fetch(URLS['human'])))
     for split in ('train', 'test'):
-        for name in (f'X_{split}.txt', f'y_{split}.txt'):
+        for name in (f'X_{split}.txt', f'y_{split}.txt', f'subject_{split}.txt'):
             data, dest = z.read(f'UCI HAR Dataset/{split}/{name}'), root / 'UCI HAR Dataset' / split / name
             if name in HUMAN_SHA256 and hashlib.sha256(data).hexdigest() != HUMAN_SHA256[name]:
                 raise ValueError(f"the downloaded {name} fails its SHA-256 check")
@@ -638,6 +640,18 @@ def read_human(root:str|Path|None=None, # data home (see `data_home`)
     y = _parse_table(py, None, None, 1)[:, 0]
     if len(y) != len(X): raise ValueError(f"{py}: {len(y)} labels for {len(X)} rows of {px}")
     return X, _labels(y, py, 1, 6)
+
+def read_human_subjects(root:str|Path|None=None, # data home (see `data_home`)
+                        split:str='train', download:bool|None=None
+                       )->np.ndarray: # (n,) int64: the volunteer (1..30) each row of `read_human(root, split)` comes from
+    "UCI HAR `subject_{split}.txt`: the volunteer of every window, which a split by person needs (21 volunteers in train, 9 in test)."
+    split, root = _split_name(split), data_home(root); _check_download(download)
+    ps = root / 'UCI HAR Dataset' / split / f'subject_{split}.txt'
+    _missing('human', [ps], URLS['human'], f"download {URLS['human']} and extract it into {{folder}} (it unpacks to 'UCI HAR Dataset/')", root,
+             download, lambda: _get_human(root))
+    s = _parse_table(ps, None, None, 1)[:, 0]
+    if not np.all(s == np.round(s)) or s.min() < 1 or s.max() > 30: raise ValueError(f"{ps}: subjects must be integers in 1..30, found values in [{s.min()}, {s.max()}]")
+    return s.astype(np.int64)
 
 def _get_hepmass(d:Path, split:str):
     p = d / f'1000_{split}.csv.gz'
@@ -695,6 +709,9 @@ def _e3(v:float, digits:int)->str:
 
 _HUMAN_DIGITS = 2    # decimals of the mantissa (the official files have 7)
 
+HUMAN_SUBJECTS = {'train': [1, 3, 5, 6, 7, 8, 11, 14, 15, 16, 17, 19, 21, 22, 23, 25, 26, 27, 28, 29, 30],   # the official split by volunteer
+                  'test': [2, 4, 9, 10, 12, 13, 18, 20, 24]}
+
 def _write_human(folder:Path, n, rng):
     ntr, nte = _split('human', n)
     means = rng.uniform(-0.8, 0.8, (6, 561))
@@ -706,6 +723,8 @@ def _write_human(folder:Path, n, rng):
         rows = [''.join(_e3(v, _HUMAN_DIGITS).rjust(width) for v in r) for r in X]
         (d / f'X_{split}.txt').write_bytes(('\r\n'.join(rows) + '\r\n').encode())
         (d / f'y_{split}.txt').write_bytes(''.join(f'{c + 1}\n' for c in y).encode())
+        ids = HUMAN_SUBJECTS[split]                    # consecutive rows per volunteer, as in the official files
+        (d / f'subject_{split}.txt').write_bytes(''.join(f'{ids[i * len(ids) // m]}\n' for i in range(m)).encode())
 
 def _write_hepmass(folder:Path, n:int, rng):
     (folder / 'HEPMASS').mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse, json, os, signal, subprocess, sys, time
 from pathlib import Path
 from .core import project_path, atomic_write_bytes
-from .tables import load_spec, spec_names, assemble, table_markdown, write_table, results_dir
+from .tables import load_spec, spec_names, assemble, table_markdown, write_table, results_dir, record_roots, plan, matches
+from .runs import read_records
 
 # %% auto #0
 __all__ = ['NOTEBOOK_PARAMS', 'SMOKE_TIMEOUT', 'reproducible', 'nbs_dir', 'check_notebook', 'reproduce', 'rebuild',
@@ -62,7 +63,7 @@ def _papermill(cmd:list, env:dict, timeout:float|None)->tuple:
     return p.returncode, err
 
 def _record_roots(s:dict, out:Path, results)->list:
-    return [out] + ([results_dir(s, results) / 'runs'] if results is not None else [])
+    return [out] + record_roots(s, results)
 
 def reproduce(name:str, # a table with a notebook (see `reproducible`)
               preset:str='smoke', # a preset of its spec
@@ -82,7 +83,9 @@ def reproduce(name:str, # a table with a notebook (see `reproducible`)
     out = project_path(out); results = None if results is None else project_path(results)
     if dry_run:
         t = assemble(s, preset, _record_roots(s, out, results))
-        todo = [f"{c['row']}/{c['col']} seed {q}" for c in t['cells'].values() for q in c['missing']]
+        recs = read_records(_record_roots(s, out, results), s['kind'])
+        todo = [f"{q['row']}/{q['col']} seed {q['seed']}" + (f" (grid setting {q['setting'] + 1})" if q['phase'] == 'select' else '')
+                for q in plan(s, preset, recs) if not any(matches(r, q['fields']) for r in recs)]   # a tuned table: only what its finished runs let it plan now
         return dict(table=name, preset=preset, to_run=todo, done=sum(c['planned'] - len(c['missing']) for c in t['cells'].values()))
     if timeout is None and preset == 'smoke': timeout = SMOKE_TIMEOUT
     where = out / name / preset; where.mkdir(parents=True, exist_ok=True)
@@ -102,8 +105,8 @@ def rebuild(name:str, results:str|Path='results', check:bool=False)->dict:
     s = load_spec(name)
     d = results_dir(s, project_path(results))
     preset = s.get('committed', 'cpu')
-    if not (d / 'runs').is_dir(): raise FileNotFoundError(f"table {name!r} has no committed records in {d / 'runs'}")
-    t = assemble(s, preset, [d / 'runs'])
+    if not d.is_dir(): raise FileNotFoundError(f"table {name!r} has no committed results folder {d}")   # a folder without runs/ yet: every cell reads 'not run'
+    t = assemble(s, preset, record_roots(s, project_path(results)))
     if check:
         p = d / 'table.json'
         if not p.exists(): raise FileNotFoundError(f"table {name!r} has no committed table {p}")

@@ -17,15 +17,15 @@ import torch.nn.functional as F
 from .core import seed_everything, get_device, check_finite, NonFiniteError
 from .vera import Trainer, VERA, ClassifierTerm, EntropyTerm, fit, load_checkpoint
 from .samplers import PCD
-from .data import data_home, read_human, read_hepmass, read_crop, read_mnist
+from .data import data_home, read_human, read_human_subjects, read_hepmass, read_crop, read_mnist
 from .nets import TabularNet, TabularGenerator
 from .runs import Config, RunContext, run, run_dir, parse_sets
 from .tables import add_table_args, table_command
 
 # %% auto #0
-__all__ = ['DATASETS', 'TABLE9', 'SSL_METHODS', 'repeated_min_mask', 'TabularData', 'split_ssl', 'load_tabular', 'Supervised',
-           'vat_loss', 'VAT', 'ssl_trainer', 'ssl_batches', 'accuracy', 'SSLConfig', 'ssl_margin', 'plot_ssl_curves',
-           'vera_ssl_cli']
+__all__ = ['DATASETS', 'TEST_SPLITS', 'TEST_SUBJECTS', 'TABLE9', 'SSL_METHODS', 'repeated_min_mask', 'TabularData', 'carve_test',
+           'split_ssl', 'load_tabular', 'Supervised', 'vat_loss', 'VAT', 'ssl_trainer', 'ssl_batches', 'accuracy',
+           'SSLConfig', 'ssl_margin', 'plot_ssl_curves', 'vera_ssl_cli']
 
 # %% ../nbs/09a_ssl_lib.ipynb #b279af83
 def repeated_min_mask(X:np.ndarray, max_count:int=5)->np.ndarray:
@@ -41,10 +41,23 @@ class TabularData:
     x_val:torch.Tensor; y_val:torch.Tensor       # the last 10 % of a seeded shuffle
     x_test:torch.Tensor|None; y_test:torch.Tensor|None
     kept:np.ndarray|None                         # indices of the features kept
+    test_from:str = ''                           # where the test split comes from, in words
     @property
     def dim(self)->int: return self.x_train.shape[1]
 
 DATASETS = ('hepmass', 'crop', 'human', 'mnist')
+TEST_SPLITS = ('official', 'subjects', 'rows')
+TEST_SUBJECTS = 6    # volunteers of HUMAN's training file held out as its test split when the official test split is not at hand
+
+def carve_test(n:int, # rows of the training file
+               subjects:np.ndarray|None=None, # the volunteer of each row: hold out whole volunteers
+               n_subjects:int=TEST_SUBJECTS, frac:float=0.1, seed:int=0)->np.ndarray:
+    "Indices of a test split carved from a training file: `n_subjects` whole volunteers when `subjects` is given, else `frac` of the rows; fixed by `seed`, the same for every run."
+    rng = np.random.RandomState(seed)
+    if subjects is None: return np.sort(rng.permutation(n)[:int(round(frac * n))])
+    ids = np.unique(subjects)
+    if not 0 < n_subjects < len(ids): raise ValueError(f"cannot hold out {n_subjects} of {len(ids)} volunteers")
+    return np.flatnonzero(np.isin(subjects, rng.choice(ids, n_subjects, replace=False)))
 
 def split_ssl(X:np.ndarray, y:np.ndarray, seed:int, val_frac:float=0.1, labels_per_class:int=10)->tuple:
     "Indices (train, val, labelled) : a seeded shuffle puts its last `val_frac` aside; labelled = first `labels_per_class` of each class in a second seeded shuffle of train."
@@ -62,16 +75,31 @@ def load_tabular(name:str, # one of DATASETS
                  root:str|Path|None=None, # data home (None: $VERA_DATA, else the user's cache folder; see `vera.data.data_home`)
                  seed:int=0, # seed of the validation split and of the labelled subset
                  labels_per_class:int=10, download:bool|None=None, max_rows:int|None=None, # max_rows: first rows of big files only
+                 test_split:str='official', # 'official': the dataset's test file (CROP has none); 'subjects': whole HUMAN volunteers held out of train; 'rows': 10 % of train's rows
                  dtype=torch.float32)->TabularData:
-    "Load a dataset of Table 6 in its official format, preprocess as the released code does and split it."
+    "Load a dataset of Table 6 in its official format, preprocess as the released code does and split it into train (labelled and not), validation and test."
     if name not in DATASETS: raise ValueError(f"unknown dataset {name!r}; choose one of {DATASETS}")
+    if test_split not in TEST_SPLITS: raise ValueError(f"unknown test_split {test_split!r}; choose one of {TEST_SPLITS}")
+    if test_split == 'subjects' and name != 'human': raise ValueError(f"test_split='subjects' holds out volunteers, which only HUMAN records; {name} takes 'official' or 'rows'")
     root = data_home(root)
-    Xte = yte = kept = None
-    if name == 'human': X, y = read_human(root, 'train', download=download)
+    Xte = yte = kept = sub = None
+    if name == 'human':
+        X, y = read_human(root, 'train', download=download)
+        if test_split == 'official': Xte, yte = read_human(root, 'test', download=download)
+        if test_split == 'subjects':
+            sub = read_human_subjects(root, 'train', download=download)
+            if len(sub) != len(X): raise ValueError(f"HUMAN: {len(sub)} subjects for {len(X)} training rows")
     elif name == 'crop': X, y = read_crop(root, download=download)
     elif name == 'hepmass': (X, y), (Xte, yte) = read_hepmass(root, 'train', download=download), read_hepmass(root, 'test', download=download)
     else: (X, y), (Xte, yte) = read_mnist(root, True, download=download), read_mnist(root, False, download=download)
-    if max_rows is not None: X, y = X[:max_rows], y[:max_rows]
+    if max_rows is not None: X, y, sub = X[:max_rows], y[:max_rows], None if sub is None else sub[:max_rows]
+    test_from = f'the official {name} test split' if Xte is not None else 'none (CROP has no official test split)'
+    if test_split != 'official':
+        te = carve_test(len(X), sub)
+        test_from = (f"volunteers {', '.join(map(str, np.unique(sub[te])))} of the training file ({len(te)} rows)" if sub is not None
+                     else f"{len(te)} rows (10 %) of the training file, fixed")
+        keep = np.setdiff1d(np.arange(len(X)), te)
+        Xte, yte, X, y = X[te], y[te], X[keep], y[keep]
     tr, va, lab = split_ssl(X, y, seed, 0.1, labels_per_class)
     if name == 'mnist': f = lambda A: A / 127.5 - 1.0
     else:
@@ -82,7 +110,7 @@ def load_tabular(name:str, # one of DATASETS
     t = lambda A: torch.as_tensor(f(A), dtype=dtype)
     l = lambda v: torch.as_tensor(v, dtype=torch.long)
     return TabularData(name, int(y.max()) + 1, t(X[tr]), l(y[tr]), t(X[lab]), l(y[lab]), t(X[va]), l(y[va]),
-                       None if Xte is None else t(Xte), None if yte is None else l(yte), kept)
+                       None if Xte is None else t(Xte), None if yte is None else l(yte), kept, test_from)
 
 # %% ../nbs/09a_ssl_lib.ipynb #13066b85
 def _labelled(batch:dict)->tuple:
@@ -126,16 +154,22 @@ def vat_loss(net:nn.Module, x:torch.Tensor, eps:float, xi:float=10.0, n_power:in
     return F.kl_div(net(x + eps * d).log_softmax(1), p, reduction='batchmean')
 
 class VAT(Supervised):
-    "Supervised cross-entropy plus `vat_weight` * virtual adversarial loss on the unlabelled batch."
-    def __init__(self, net:nn.Module, eps:float, xi:float=10.0, vat_weight:float=1.0, **kw):
+    "Supervised cross-entropy plus `vat_weight` * virtual adversarial loss on the unlabelled batch, plus `entmin_weight` * the entropy of its predictions (VAT+EntMin)."
+    def __init__(self, net:nn.Module, eps:float, xi:float=10.0, vat_weight:float=1.0, entmin_weight:float=0.0, **kw):
         super().__init__(net, **kw)
         if not eps > 0: raise ValueError(f"VAT eps must be > 0, got {eps}")
-        self.eps, self.xi, self.vat_weight = eps, xi, vat_weight
-        self.config.update(method='vat', eps=eps, xi=xi, vat_weight=vat_weight)
+        if not entmin_weight >= 0: raise ValueError(f"entmin_weight must be >= 0, got {entmin_weight}")
+        self.eps, self.xi, self.vat_weight, self.entmin_weight = eps, xi, vat_weight, entmin_weight
+        self.config.update(method='vat', eps=eps, xi=xi, vat_weight=vat_weight, entmin_weight=entmin_weight)
     def loss(self, batch:dict):
         ce, stats = super().loss(batch)
         v = vat_loss(self.ebm, batch['x'], self.eps, self.xi)
-        return ce + self.vat_weight * v, dict(stats, vat=v.detach())
+        loss, stats = ce + self.vat_weight * v, dict(stats, vat=v.detach())
+        if self.entmin_weight:
+            logp = self.ebm(batch['x']).log_softmax(1)
+            h = -(logp.exp() * logp).sum(1).mean()
+            loss, stats = loss + self.entmin_weight * h, dict(stats, entropy=h.detach())
+        return loss, stats
 
 # %% ../nbs/09a_ssl_lib.ipynb #f3181db0
 TABLE9 = {   # paper Table 9 (lr = energy learning rate; generator and posterior 2x, as in Table 7)
@@ -147,13 +181,13 @@ SSL_METHODS = ('supervised', 'vat', 'jem_pcd', 'vera', 'all_labels')
 
 def ssl_trainer(method:str, data:TabularData, lr:float, clf_weight:float, beta:float=1.0, ent_weight:float=1e-4,
                 pg_control:float=0.1, noise_dim:int=128, vat_eps:float=3.0, kappa:int=20, decay_at=(), device=None,
-                decay_rate:float=0.3, vat_xi:float=10.0)->Trainer:
+                decay_rate:float=0.3, vat_xi:float=10.0, vat_entmin:float=0.0)->Trainer:
     "The trainer of one Table 6 method on `data`'s dimensions; build it after seeding."
     if method not in SSL_METHODS: raise ValueError(f"unknown method {method!r}; choose one of {SSL_METHODS}")
     net = TabularNet(data.dim, data.n_classes)
     terms = [ClassifierTerm(clf_weight), EntropyTerm(beta)]
     if method in ('supervised', 'all_labels'): return Supervised(net, lr=lr, decay_at=decay_at, decay_rate=decay_rate, device=device)
-    if method == 'vat': return VAT(net, eps=vat_eps, xi=vat_xi, lr=lr, decay_at=decay_at, decay_rate=decay_rate, device=device)
+    if method == 'vat': return VAT(net, eps=vat_eps, xi=vat_xi, entmin_weight=vat_entmin, lr=lr, decay_at=decay_at, decay_rate=decay_rate, device=device)
     if method == 'vera':
         return VERA(net, TabularGenerator(noise_dim, data.dim), noise_dim=noise_dim, ent_weight=ent_weight, pg_control=pg_control,
                     lr=lr, glr=2 * lr, post_lr=2 * lr, extra_terms=terms, decay_at=decay_at, decay_rate=decay_rate, device=device)
@@ -199,6 +233,8 @@ class SSLConfig(Config):
     vat_eps: float|None = None            # VAT's ε; None: Table 9
     kappa: int|None = None                # SGLD steps per iteration of JEM with PCD; None: Table 9
     vat_xi: float = 10.0                  # VAT's finite-difference size ξ in the power iteration (the released code's 10)
+    vat_entmin: float = 0.0               # weight of the entropy of VAT's predictions on unlabelled data (1: VAT+EntMin, Miyato et al.)
+    test_split: str = 'official'          # the test split: 'official' file (CROP has none: no test), 'subjects' (HUMAN volunteers held out of train), 'rows' (10 % of train's rows)
 
     def __post_init__(self):
         if self.dataset not in TABLE9: raise ValueError(f"unknown dataset {self.dataset!r}; choose one of {tuple(TABLE9)}")
@@ -220,18 +256,20 @@ class SSLConfig(Config):
         if not (self.max_rows is None or (isint(self.max_rows) and self.max_rows >= 1)): raise ValueError(f"max_rows must be a positive integer or None, got {self.max_rows!r}")
         for k in ('lr', 'vat_eps', 'vat_xi'):
             if not (isinstance(getattr(self, k), (int, float)) and getattr(self, k) > 0): raise ValueError(f"{k} must be > 0, got {getattr(self, k)!r}")
-        for k in ('ent_weight', 'pg_control', 'beta', 'clf_weight'):
+        if self.test_split not in TEST_SPLITS: raise ValueError(f"unknown test_split {self.test_split!r}; choose one of {TEST_SPLITS}")
+        if self.test_split == 'subjects' and self.dataset != 'human': raise ValueError(f"test_split='subjects' is for HUMAN (volunteers); {self.dataset} takes 'official' or 'rows'")
+        for k in ('ent_weight', 'pg_control', 'beta', 'clf_weight', 'vat_entmin'):
             if not (isinstance(getattr(self, k), (int, float)) and getattr(self, k) >= 0): raise ValueError(f"{k} must be >= 0, got {getattr(self, k)!r}")
         if not (isinstance(self.decay_rate, (int, float)) and 0 < self.decay_rate <= 1): raise ValueError(f"decay_rate must lie in (0, 1], got {self.decay_rate!r}")
 
     def trainer(self, data:TabularData, n_iters:int, device=None)->Trainer:
         "This run's trainer on `data`'s dimensions; build it after seeding."
         return ssl_trainer(self.method, data, self.lr, self.clf_weight, self.beta, self.ent_weight, self.pg_control, self.noise_dim,
-                           self.vat_eps, self.kappa, sorted(round(f * n_iters) for f in self.decay_at), device, decay_rate=self.decay_rate, vat_xi=self.vat_xi)
+                           self.vat_eps, self.kappa, sorted(round(f * n_iters) for f in self.decay_at), device, decay_rate=self.decay_rate, vat_xi=self.vat_xi, vat_entmin=self.vat_entmin)
 
     def execute(self, out:Path, ctx:RunContext)->dict:
         "Train; return the metrics, the validation curve and the files written. A non-finite loss ends in a 'diverged' result, not an error."
-        data = load_tabular(self.dataset, ctx.root, seed=self.seed, download=ctx.download, max_rows=self.max_rows)
+        data = load_tabular(self.dataset, ctx.root, seed=self.seed, download=ctx.download, max_rows=self.max_rows, test_split=self.test_split)
         per_epoch = math.ceil(len(data.x_train) / self.batch_size)
         n_iters = self.n_iters if self.n_iters is not None else TABLE9[self.dataset]['epochs'] * per_epoch
         budget = dict(n_iters=n_iters, iterations_per_epoch=per_epoch,
@@ -252,7 +290,8 @@ class SSLConfig(Config):
         tr.train(False)
         curve = hist['eval']
         metrics = dict(val_acc=curve[-1]['val_acc'], iterations=tr.iteration, epochs=tr.iteration / per_epoch,
-                       test_acc=None if data.x_test is None else accuracy(tr.ebm, data.x_test, data.y_test),
+                       test_acc=None if data.x_test is None else accuracy(tr.ebm, data.x_test, data.y_test), n_test=None if data.x_test is None else len(data.x_test),
+                       test_from=data.test_from,
                        val_acc_tail=float(np.mean([e['val_acc'] for e in curve if e['iteration'] > (1 - self.tail) * n_iters] or [curve[-1]['val_acc']])),
                        val_acc_best_seen=max(e['val_acc'] for e in curve))
         tr.train(True)

@@ -14,8 +14,9 @@ from .core import atomic_write_bytes
 from .runs import read_records, run_grid, publish, RunContext, _plain
 
 # %% auto #0
-__all__ = ['SPEC_KEYS', 'spec_dir', 'spec_names', 'load_spec', 'cell_fields', 'rows_cols', 'plan', 'assemble', 'table_markdown',
-           'write_table', 'results_dir', 'run_table', 'add_table_args', 'table_command']
+__all__ = ['SPEC_KEYS', 'spec_dir', 'spec_names', 'load_spec', 'cell_fields', 'matches', 'rows_cols', 'plan', 'assemble',
+           'table_markdown', 'write_table', 'results_dir', 'record_roots', 'run_table', 'add_table_args',
+           'table_command']
 
 # %% ../nbs/05f_tables.ipynb #997707be
 SPEC_KEYS = ('name', 'title', 'kind', 'results', 'metric', 'rows', 'columns', 'presets')
@@ -55,64 +56,148 @@ def cell_fields(s:dict, preset:str, row:dict, col:dict, seed:int)->dict:
         if all(_plain(f.get(k)) == _plain(v) for k, v in r['where'].items()): f.update(r['set'])
     return _plain(f)
 
-def rows_cols(s:dict, preset:str)->tuple:
-    "The rows and columns of the table at `preset`: the preset's own `rows`/`columns` where it gives them, else the spec's."
-    p = _preset(s, preset)
-    return p.get('rows', s['rows']), p.get('columns', s['columns'])
-
-def plan(spec, preset:str)->list:
-    "Every run of the table: [{'row', 'col', 'seed', 'fields'}], rows first, then columns, then seeds."
-    s = load_spec(spec); p = _preset(s, preset); rows, cols = rows_cols(s, preset)
-    return [dict(row=r['id'], col=c['id'], seed=seed, fields=cell_fields(s, preset, r, c, seed))
-            for r in rows for c in cols for seed in p.get('seeds', [0])]
-
-# %% ../nbs/05f_tables.ipynb #c28d5804
 def _get(m:dict, path:str):
     for k in path.split('.'):
         if not isinstance(m, dict) or k not in m: return None
         m = m[k]
     return m
 
-def _matches(rec:dict, fields:dict)->bool:
-    return all(_plain(rec['params'].get(k, object)) == v for k, v in fields.items()) if isinstance(rec.get('params'), dict) else False
+def matches(rec:dict, fields:dict)->bool:
+    "Whether record `rec` is a run with these fields (a field its params lack does not match: the spec names it, the record predates it)."
+    p = rec.get('params')
+    return isinstance(p, dict) and all(k in p and _plain(p[k]) == v for k, v in fields.items())
+
+def rows_cols(s:dict, preset:str)->tuple:
+    "The rows and columns of the table at `preset`: the preset's own `rows`/`columns` where it gives them, else the spec's."
+    p = _preset(s, preset)
+    return p.get('rows', s['rows']), p.get('columns', s['columns'])
+
+def _grid(p:dict, row:str, col:str)->list|None:
+    "The settings searched for cell row/col: the preset's `select.grid` entry 'row/col', else 'row'; None: the row is not tuned."
+    g = (p.get('select') or {}).get('grid', {})
+    return g.get(f'{row}/{col}', g.get(row))
+
+def _resolve(setting:dict, chosen:dict, col:str):
+    "A grid setting with each '@row' value replaced by that field of row's chosen run in column `col`; None while that choice is open."
+    out = {}
+    for k, v in setting.items():
+        if isinstance(v, str) and v.startswith('@'):
+            ch = chosen.get((v[1:], col))
+            if ch is None: return None
+            out[k] = ch['fields'][k]
+        else: out[k] = v
+    return out
+
+def _select(s:dict, preset:str, recs:list)->dict:
+    "For every tuned cell: each grid setting's selection runs and their validation numbers, and the chosen setting (None while runs are missing)."
+    p = _preset(s, preset); rows, cols = rows_cols(s, preset); sel = p.get('select') or {}
+    out, chosen = {}, {}
+    for r in rows:
+        for c in cols:
+            g = _grid(p, r['id'], c['id'])
+            if g is None: continue
+            tried = []
+            for i, st in enumerate(g):
+                st = _resolve(st, chosen, c['id'])
+                runs = [] if st is None else [dict(seed=sd, fields=_plain({**cell_fields(s, preset, r, c, sd), **st})) for sd in sel.get('seeds', [0])]
+                vals = [] if runs else None
+                for q in runs:
+                    found = [x for x in recs if matches(x, q['fields'])]
+                    if not found: vals = None; break
+                    v = _get(found[0]['metrics'], sel['metric'])
+                    vals.append(None if found[0]['metrics'].get('status') == 'diverged' or v is None or not math.isfinite(v) else float(v))
+                score = None if not vals else (-math.inf if None in vals else float(np.mean(vals)))
+                tried.append(dict(set=st, runs=runs, values=vals, score=score))
+            done = all(t['score'] is not None for t in tried)
+            best = max(range(len(tried)), key=lambda i: tried[i]['score']) if done else None   # the first of equal scores
+            if best is not None and tried[best]['score'] == -math.inf: best = None                # every setting diverged: nothing to report
+            out[(r['id'], c['id'])] = dict(settings=tried, chosen=best, done=done)
+            if best is not None: chosen[(r['id'], c['id'])] = dict(set=tried[best]['set'], fields=tried[best]['runs'][0]['fields'])
+    return out
+
+def plan(spec, preset:str, records:list|None=None # run records: the selection runs finished so far
+        )->list:
+    """Every run of the table: [{'row', 'col', 'seed', 'fields', 'phase'}], rows first, then columns, then seeds.
+    A tuned cell (the preset's `select`) plans its grid's selection runs ('select'), then, once their records are in `records`, its reported runs at the chosen setting ('report')."""
+    s = load_spec(spec); p = _preset(s, preset); rows, cols = rows_cols(s, preset)
+    sel = _select(s, preset, records or []) if p.get('select') else {}
+    out = []
+    for r in rows:
+        for c in cols:
+            k = (r['id'], c['id'])
+            if k not in sel:
+                out += [dict(row=r['id'], col=c['id'], seed=sd, fields=cell_fields(s, preset, r, c, sd), phase='report') for sd in p.get('seeds', [0])]
+                continue
+            for i, t in enumerate(sel[k]['settings']):
+                out += [dict(row=r['id'], col=c['id'], seed=q['seed'], fields=q['fields'], phase='select', setting=i) for q in t['runs']]
+            if sel[k]['chosen'] is not None:
+                st = sel[k]['settings'][sel[k]['chosen']]['set']
+                out += [dict(row=r['id'], col=c['id'], seed=sd, fields=_plain({**cell_fields(s, preset, r, c, sd), **st}), phase='report') for sd in p.get('seeds', [0])]
+    return out
+
+# %% ../nbs/05f_tables.ipynb #c28d5804
+def _budget(rec:dict, field:str):
+    "A run's training budget: its record's `budget[field]` where it states one (e.g. iterations fixed when the run started), else its params' field."
+    b = rec.get('budget')
+    return b[field] if isinstance(b, dict) and b.get(field) is not None else rec['params'].get(field)
+
+def _unique(recs:list)->list:
+    out, seen = [], set()
+    for r in recs:                                  # a run published to results/ and still in runs/ counts once
+        if r.get('key') not in seen or r.get('key') is None: out.append(r); seen.add(r.get('key'))
+    return out
 
 def assemble(spec, preset:str, roots:Iterable # folders of records (run roots, committed records)
             )->dict:
     "The table of `spec` at `preset` from the records under `roots`."
     s = load_spec(spec); p = _preset(s, preset)
-    recs, seen = [], set()
-    for r in read_records(roots, s['kind']):       # a run published to results/ and still in runs/ counts once
-        if r.get('key') not in seen or r.get('key') is None: recs.append(r); seen.add(r.get('key'))
+    recs = _unique(read_records(roots, s['kind']))
+    bfield = s.get('budget_field', 'n_iters')
+    sel = _select(s, preset, recs) if p.get('select') else {}
     cells = {}
     rows, cols = rows_cols(s, preset)
-    for q in plan(s, preset):
-        row = next(r for r in rows if r['id'] == q['row']); col = next(c for c in cols if c['id'] == q['col'])
+    for r in rows:
+        for c in cols:
+            cells[f"{r['id']}/{c['id']}"] = dict(row=r['id'], col=c['id'], values=[], seeds=[], runs=[], planned=len(p.get('seeds', [0])), diverged=0, missing=[],
+                                                 budget=[], paper=s.get('paper', {}).get(r['id'], {}).get(c['id']))
+            if (r['id'], c['id']) in sel:
+                x = sel[(r['id'], c['id'])]
+                cells[f"{r['id']}/{c['id']}"]['selection'] = dict(settings=[dict(set=t['set'], values=t['values'], score=None if t['score'] == -math.inf else t['score']) for t in x['settings']],
+                                                                   chosen=x['chosen'], done=x['done'])
+    for q in plan(s, preset, recs):
+        if q['phase'] != 'report': continue
+        col = next(c for c in cols if c['id'] == q['col'])
         metric, scale = col.get('metric', s['metric']), col.get('scale', s.get('scale', 1))
-        found = [r for r in recs if _matches(r, q['fields'])]
+        found = [r for r in recs if matches(r, q['fields'])]
         if len({json.dumps(r['params'], sort_keys=True) for r in found}) > 1:
             raise ValueError(f"table {s['name']!r}, {q['row']}/{q['col']} seed {q['seed']}: {len(found)} different records match {q['fields']} "
                              f"({[r['_dir'] for r in found]}); the spec must set the field that differs")
-        c = cells.setdefault(f"{q['row']}/{q['col']}", dict(row=q['row'], col=q['col'], values=[], seeds=[], runs=[], planned=0, diverged=0, missing=[],
-                                                          paper=s.get('paper', {}).get(q['row'], {}).get(q['col'])))
-        c['planned'] += 1
+        c = cells[f"{q['row']}/{q['col']}"]
         if not found: c['missing'].append(q['seed']); continue
         r = found[0]; c['runs'].append(r.get('key'))
+        b = _budget(r, bfield)
+        if b is not None and b not in c['budget']: c['budget'].append(b)
         v = _get(r['metrics'], metric)
         if r['metrics'].get('status') == 'diverged' or v is None or (isinstance(v, float) and not math.isfinite(v)): c['diverged'] += 1; continue
         c['values'].append(scale * v); c['seeds'].append(q['seed'])
     for c in cells.values():
         v = c['values']
+        if 'selection' in c and c['selection']['chosen'] is None: c['missing'] = [s_ for s_ in p.get('seeds', [0]) if s_ not in c['seeds']]
         c['mean'] = float(np.mean(v)) if v else None
         c['std'] = float(np.std(v, ddof=1)) if len(v) > 1 else None
         c['gap'] = None if c['mean'] is None or c['paper'] is None else c['mean'] - c['paper']
+    sl = p.get('select')
     return dict(name=s['name'], title=s['title'], preset=preset, note=p.get('note'), selection=s.get('selection'), digits=s.get('digits', 2),
-                unit=s.get('unit', ''), rows=[[r['id'], r.get('label', r['id'])] for r in rows],
-                columns=[[c['id'], c.get('label', c['id'])] for c in cols], cells=cells)
+                unit=s.get('unit', ''), split=p.get('split', s.get('split')), seeds=p.get('seeds', [0]), budget_unit=s.get('budget_unit', 'iterations'),
+                paper_budget=s.get('paper_budget'),
+                select=None if not sl else dict(metric=sl['metric'], seeds=sl.get('seeds', [0]), rule=sl.get('rule'), scale=s.get('scale', 1)),
+                rows=[[r['id'], r.get('label', r['id'])] for r in rows], columns=[[c['id'], c.get('label', c['id'])] for c in cols], cells=cells)
 
 # %% ../nbs/05f_tables.ipynb #19774d6a
 def _fmt_cell(c:dict, digits:int)->str:
     if c['mean'] is None:
         if c['diverged']: return f"{c['diverged']}/{c['planned']} diverged"
+        if 'selection' in c and c['selection']['chosen'] is None: return 'every setting diverged' if c['selection']['done'] else 'selection not finished'
         return 'not run'
     t = f"{c['mean']:.{digits}f}" + (f" ± {c['std']:.{digits}f}" if c['std'] is not None else '')
     got = len(c['values'])
@@ -122,8 +207,35 @@ def _fmt_cell(c:dict, digits:int)->str:
         t += f" [{got}/{c['planned']} seeds; {', '.join(why)}]"
     return t
 
+def _fmt_set(st:dict|None)->str:
+    return 'open' if st is None else ', '.join(f"{k} = {v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else f"{k} = {v}" for k, v in st.items())
+
+def _fmt_selection(x:dict, scale:float, digits:int)->str:
+    "A tuned cell's choice: the chosen setting, then each setting of the grid with its validation number (the fields that vary only)."
+    sets = [st['set'] for st in x['settings']]
+    keys = [k for k in dict.fromkeys(k for st in sets if st for k in st) if len({json.dumps((st or {}).get(k)) for st in sets}) > 1 or any(st is None for st in sets)]
+    val = lambda st: 'diverged' if st['values'] is not None and st['score'] is None else 'not run' if st['score'] is None else f"{scale * st['score']:.{digits}f}"
+    part = lambda st: _fmt_set(None if st is None else {k: st[k] for k in keys if k in st})
+    if all(st is None for st in sets): return "waits for another row's choice"
+    head = f"**{part(sets[x['chosen']])}**" if x['chosen'] is not None else ('every setting diverged' if x['done'] else 'open')
+    return head + ' (' + '; '.join(f"{part(st['set'])}: {val(st)}" for st in x['settings']) + ')'
+
+def _budget_line(t:dict)->str|None:
+    "The training budget of every cell, said once where the cells share it."
+    u, cells = t.get('budget_unit', 'iterations'), t['cells']
+    fmt = lambda b: ' / '.join(f'{x:,}' if isinstance(x, (int, float)) else str(x) for x in b) + f' {u}'
+    every = {json.dumps(c['budget']) for c in cells.values() if c['budget']}
+    if not every: return None
+    if len(every) == 1: return f"every cell {fmt(json.loads(every.pop()))}"
+    parts = []
+    for cid, clab in t['columns']:
+        col = {json.dumps(cells[f'{rid}/{cid}']['budget']) for rid, _ in t['rows'] if cells[f'{rid}/{cid}']['budget']}
+        if len(col) == 1: parts.append(f"{clab}: {fmt(json.loads(col.pop()))}")
+        else: parts += [f"{rlab} / {clab}: {fmt(cells[f'{rid}/{cid}']['budget'])}" for rid, rlab in t['rows'] if cells[f'{rid}/{cid}']['budget']]
+    return '; '.join(parts)
+
 def table_markdown(t:dict)->str:
-    "The table as markdown, ours beside the paper's."
+    "The table as markdown, ours beside the paper's, with its labels: split reported, seeds, budget per cell, the paper's budget and how settings were chosen."
     d = t['digits']; paper = any(c['paper'] is not None for c in t['cells'].values())
     head = ['', *[f"{lab} ({'ours' if paper else t['unit'] or 'ours'})" + (f" | {lab} (paper)" if paper else '') for _, lab in t['columns']]]
     lines = [f"**{t['title']}** (preset `{t['preset']}`)", '', '| ' + ' | '.join(head) + ' |', '|' + '---|' * (1 + len(t['columns']) * (2 if paper else 1))]
@@ -131,6 +243,22 @@ def table_markdown(t:dict)->str:
         cells = [t['cells'][f'{rid}/{cid}'] for cid, _ in t['columns']]
         vals = [_fmt_cell(c, d) + (f" | {c['paper'] if c['paper'] is not None else '–'}" if paper else '') for c in cells]
         lines.append(f'| {rlab} | ' + ' | '.join(vals) + ' |')
+    seeds = t.get('seeds') or []
+    if t.get('split'): lines += ['', f"Reported: {t['split']}; " + (f"mean ± standard deviation over seeds {', '.join(map(str, seeds))}." if len(seeds) > 1 else f"one seed ({seeds[0]}).")]
+    b, pb = _budget_line(t), t.get('paper_budget')
+    if b or pb: lines += ['', f"Budget per cell: {b or 'no run finished yet'}." + (f" The paper's: {pb}." if pb else '')]
+    tuned = [(rid, rlab) for rid, rlab in t['rows'] if any('selection' in t['cells'][f'{rid}/{cid}'] for cid, _ in t['columns'])]
+    if tuned and t.get('select'):
+        sl = t['select']
+        lines += ['', f"Chosen on validation: each tuned cell ran every setting of its grid at seed{'s' if len(sl['seeds']) > 1 else ''} {', '.join(map(str, sl['seeds']))}, "
+                  f"kept the one with the highest {sl['metric']}, and ran the other seeds at it. {sl.get('rule') or ''}".rstrip(), '',
+                  '| chosen: setting (validation of each setting) | ' + ' | '.join(lab for _, lab in t['columns']) + ' |', '|' + '---|' * (1 + len(t['columns']))]
+        for rid, rlab in tuned:
+            vals = []
+            for cid, _ in t['columns']:
+                x = t['cells'][f'{rid}/{cid}'].get('selection')
+                vals.append('–' if x is None else _fmt_selection(x, sl.get('scale', 1), d))
+            lines.append(f'| {rlab} | ' + ' | '.join(vals) + ' |')
     for k in ('note', 'selection'):
         if t.get(k): lines += ['', f"{'Budget' if k == 'note' else 'Selection'}: {t[k]}"]
     return '\n'.join(lines) + '\n'
@@ -146,20 +274,32 @@ def results_dir(spec, results:str|Path='results')->Path:
     "The folder of the committed records and table of `spec`."
     return Path(results) / load_spec(spec)['results']
 
+def record_roots(spec, results:str|Path|None='results')->list:
+    "The committed record folders a table reads: its own `runs`, then those of the folders its spec's `records` names (records that lie elsewhere, e.g. an investigation's runs that are also cells of this table)."
+    if results is None: return []
+    s = load_spec(spec)
+    return [results_dir(s, results) / 'runs', *(Path(results) / x / 'runs' for x in s.get('records', []))]
+
 def run_table(spec, preset:str, config_cls:type, # the experiment's Config class
               root:str|Path='runs', results:str|Path|None='results', # None: adopt no committed records
               jobs:int=1, publish_results:bool=False, show_progress:bool|None=None, ctx:RunContext|None=None, **ctx_kw)->dict:
-    "Run (or adopt) every run of `spec` at `preset`; return {'table', 'records', 'configs'}."
+    """Run (or adopt) every run of `spec` at `preset`; return {'table', 'records', 'configs'}.
+    A tuned table runs in rounds: the grids' selection runs, then the reported seeds at each chosen setting (and grids that take a setting chosen for another row)."""
     s = load_spec(spec)
     if config_cls.kind != s['kind']: raise ValueError(f"table {s['name']!r} is made of {s['kind']!r} runs, not {config_cls.kind!r}")
-    cfgs = list({c.key(): c for c in (config_cls.from_dict(q['fields']) for q in plan(s, preset))}.values())   # a run that fills several cells (one column per metric) runs once
-    committed = None if results is None else results_dir(s, results) / 'runs'
-    recs = run_grid(cfgs, root, [committed] if committed is not None else [], jobs, show_progress, desc=s['name'], ctx=ctx, **ctx_kw)
-    if publish_results and committed is not None:
-        publish(cfgs, root, committed)
-    t = assemble(s, preset, [root, committed])
-    if publish_results and committed is not None: write_table(t, results_dir(s, results))
-    return dict(table=t, records=recs, configs=cfgs)
+    committed = record_roots(s, results)
+    cfgs, recs, tried = {}, {}, set()
+    while True:
+        known = _unique(read_records([root, *committed], s['kind']))
+        new = {c.key(): c for c in (config_cls.from_dict(q['fields']) for q in plan(s, preset, known)) if c.key() not in tried}   # a run that fills several cells runs once
+        if not new: break
+        out = run_grid(list(new.values()), root, committed, jobs, show_progress, desc=s['name'], ctx=ctx, **ctx_kw)
+        tried |= set(new); cfgs.update(new); recs.update(zip(new, out))
+    if publish_results and committed:
+        publish(list(cfgs.values()), root, committed[0])
+    t = assemble(s, preset, [root, *committed])
+    if publish_results and committed: write_table(t, results_dir(s, results))
+    return dict(table=t, records=list(recs.values()), configs=list(cfgs.values()))
 
 # %% ../nbs/05f_tables.ipynb #67b12a2f
 def add_table_args(p, kind:str):
