@@ -142,9 +142,13 @@ def _unit(d:torch.Tensor)->torch.Tensor:
     f = f / (f.abs().amax(1, keepdim=True) + 1e-30)
     return (f / (f.norm(dim=1, keepdim=True) + 1e-12)).view_as(d)
 
-def vat_loss(net:nn.Module, x:torch.Tensor, eps:float, xi:float=10.0, n_power:int=1)->torch.Tensor:
+def vat_loss(net:nn.Module, x:torch.Tensor, eps:float, xi:float=10.0, n_power:int=1,
+             logits:torch.Tensor|None=None # net(x), where the caller has it already
+            )->torch.Tensor:
     "Virtual adversarial loss: KL(p(y|x) || p(y|x + r_adv)), r_adv of norm eps by `n_power` power iterations."
-    with torch.no_grad(): p = net(x).softmax(1)
+    if logits is None:
+        with torch.no_grad(): logits = net(x)
+    p = logits.detach().softmax(1)
     d = _unit(torch.randn_like(x))
     for _ in range(n_power):
         d = d.requires_grad_(True)
@@ -163,10 +167,11 @@ class VAT(Supervised):
         self.config.update(method='vat', eps=eps, xi=xi, vat_weight=vat_weight, entmin_weight=entmin_weight)
     def loss(self, batch:dict):
         ce, stats = super().loss(batch)
-        v = vat_loss(self.ebm, batch['x'], self.eps, self.xi)
+        logits = self.ebm(batch['x']) if self.entmin_weight else None     # one forward pass serves both terms
+        v = vat_loss(self.ebm, batch['x'], self.eps, self.xi, logits=logits)
         loss, stats = ce + self.vat_weight * v, dict(stats, vat=v.detach())
         if self.entmin_weight:
-            logp = self.ebm(batch['x']).log_softmax(1)
+            logp = logits.log_softmax(1)
             h = -(logp.exp() * logp).sum(1).mean()
             loss, stats = loss + self.entmin_weight * h, dict(stats, entropy=h.detach())
         return loss, stats

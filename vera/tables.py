@@ -119,8 +119,12 @@ def plan(spec, preset:str, records:list|None=None # run records: the selection r
         )->list:
     """Every run of the table: [{'row', 'col', 'seed', 'fields', 'phase'}], rows first, then columns, then seeds.
     A tuned cell (the preset's `select`) plans its grid's selection runs ('select'), then, once their records are in `records`, its reported runs at the chosen setting ('report')."""
-    s = load_spec(spec); p = _preset(s, preset); rows, cols = rows_cols(s, preset)
-    sel = _select(s, preset, records or []) if p.get('select') else {}
+    s = load_spec(spec)
+    return _plan(s, preset, _select(s, preset, records or []) if _preset(s, preset).get('select') else {})
+
+def _plan(s:dict, preset:str, sel:dict)->list:
+    "`plan` given the tuned cells' selection state (`_select`)."
+    p = _preset(s, preset); rows, cols = rows_cols(s, preset)
     out = []
     for r in rows:
         for c in cols:
@@ -164,7 +168,7 @@ def assemble(spec, preset:str, roots:Iterable # folders of records (run roots, c
                 x = sel[(r['id'], c['id'])]
                 cells[f"{r['id']}/{c['id']}"]['selection'] = dict(settings=[dict(set=t['set'], values=t['values'], score=None if t['score'] == -math.inf else t['score']) for t in x['settings']],
                                                                    chosen=x['chosen'], done=x['done'])
-    for q in plan(s, preset, recs):
+    for q in _plan(s, preset, sel):
         if q['phase'] != 'report': continue
         col = next(c for c in cols if c['id'] == q['col'])
         metric, scale = col.get('metric', s['metric']), col.get('scale', s.get('scale', 1))
