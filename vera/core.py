@@ -139,14 +139,16 @@ def atomic_torch_save(obj, path:str|Path):
 
 # %% ../nbs/00_core.ipynb #a312b446
 def git_sha(path:str|Path='.')->str|None:
-    "The commit of the git repository holding `path` (with '+dirty' if it has changes), or None."
+    """The commit of the git repository holding `path` (with '+dirty' if it has changes), or None.
+    A copy of a checkout without its `.git` (a tree sent to another machine) names its commit in the environment variable `VERA_GIT_SHA`."""
+    env = os.environ.get('VERA_GIT_SHA') or None
     try:
         kw = dict(cwd=path, capture_output=True, text=True, timeout=10)
         sha = subprocess.run(['git', 'rev-parse', 'HEAD'], **kw)
-        if sha.returncode: return None
+        if sha.returncode: return env
         dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], **kw).stdout.strip()
         return sha.stdout.strip() + ('+dirty' if dirty else '')
-    except (OSError, subprocess.SubprocessError): return None
+    except (OSError, subprocess.SubprocessError): return env
 
 def package_versions(names=('vera', 'torch', 'torchvision', 'numpy', 'scikit-learn', 'matplotlib'))->dict:
     "Installed versions of `names` (None for those missing), plus Python's."
