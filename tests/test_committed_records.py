@@ -35,7 +35,7 @@ def test_table6_records_are_finished_runs(no_data, spec):
         assert run(c, no_data / 'runs', [committed], ctx=RunContext(download=False)) == finished(c, run_dir(committed, c))
     assert not (no_data / 'runs').exists()          # taken as finished: nothing was trained, no run folder made
 
-@pytest.mark.parametrize('spec', ['jem', 'jem_attempts', 'jem_classifier', 'jem_lambda_sweep', 'jem_train_accuracy'])
+@pytest.mark.parametrize('spec', ['jem', 'jem_v1', 'jem_attempts', 'jem_classifier', 'jem_lambda_sweep', 'jem_train_accuracy'])
 def test_jem_records_are_finished_runs(no_data, spec):
     "Every committed JEM record is the finished run of a config its spec plans, in that config's folder, adopted with no data and nothing trained."
     from vera.jem import JEMConfig
@@ -45,7 +45,10 @@ def test_jem_records_are_finished_runs(no_data, spec):
     committed = results_dir(s, RESULTS) / 'runs'
     planned = {JEMConfig.from_dict(q['fields']) for q in plan(s, s.get('committed', 'cpu'))}
     recs = read_records([committed], 'jem')
-    if spec == 'jem': assert [JEMConfig.from_dict(r['params']) for r in recs] == [JEMConfig.preset('mnist_cpu')]
+    if spec == 'jem':   # the cpu preset's whole grid; the run chosen on validation is the preset mnist_cpu
+        assert {JEMConfig.from_dict(r['params']) for r in recs} == planned and len(recs) == 6
+        assert [JEMConfig.from_dict(q['fields']) for q in plan(s, 'cpu', recs) if q['phase'] == 'report'] == [JEMConfig.preset('mnist_cpu')] * len(s['presets']['cpu']['columns'])
+    if spec == 'jem_v1': assert [JEMConfig.from_dict(r['params']) for r in recs] == [JEMConfig.preset('mnist_cpu', clf_weight=10.0, ent_weight=1e-4, n_val=0)]
     if not recs: pytest.skip(f'{spec}: no committed records')
     for rec in recs:
         c = JEMConfig.from_dict(rec['params'])

@@ -140,15 +140,15 @@ def atomic_torch_save(obj, path:str|Path):
 # %% ../nbs/00_core.ipynb #a312b446
 def git_sha(path:str|Path='.')->str|None:
     """The commit of the git repository holding `path` (with '+dirty' if it has changes), or None.
-    A copy of a checkout without its `.git` (a tree sent to another machine) names its commit in the environment variable `VERA_GIT_SHA`."""
-    env = os.environ.get('VERA_GIT_SHA') or None
+    The environment variable `VERA_GIT_SHA`, where set, names the commit instead: a copy of a checkout sent to another machine may carry no `.git`, or a stale one."""
+    if env := os.environ.get('VERA_GIT_SHA'): return env
     try:
         kw = dict(cwd=path, capture_output=True, text=True, timeout=10)
         sha = subprocess.run(['git', 'rev-parse', 'HEAD'], **kw)
-        if sha.returncode: return env
+        if sha.returncode: return None
         dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], **kw).stdout.strip()
         return sha.stdout.strip() + ('+dirty' if dirty else '')
-    except (OSError, subprocess.SubprocessError): return env
+    except (OSError, subprocess.SubprocessError): return None
 
 def package_versions(names=('vera', 'torch', 'torchvision', 'numpy', 'scikit-learn', 'matplotlib'))->dict:
     "Installed versions of `names` (None for those missing), plus Python's."

@@ -466,6 +466,13 @@ def jem_spec(preset:str, # a preset of the spec
         p['rows'] = [r for r in rows_cols(s, preset)[0] if r['id'] in rows]
     if seed is not None: p['seeds'] = [seed]
     if overrides: p['rules'] = p.get('rules', []) + [dict(where={}, set=overrides)]
+    if overrides and p.get('select'):   # a field `overrides` fixes is no longer searched: each grid keeps its other fields, and a grid left with one setting goes
+        g = p['select']['grid']
+        for k in list(g):
+            left = list(dict.fromkeys(json.dumps({f: v for f, v in st.items() if f not in overrides}, sort_keys=True) for st in g[k]))
+            if len(left) > 1: g[k] = [json.loads(t) for t in left]
+            else: del g[k]
+        if not g: del p['select']
     for q in plan(s, preset): JEMConfig.from_dict(q['fields'])   # every run possible before anything runs
     return s
 

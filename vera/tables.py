@@ -194,7 +194,7 @@ def assemble(spec, preset:str, roots:Iterable # folders of records (run roots, c
     return dict(name=s['name'], title=s['title'], preset=preset, note=p.get('note'), selection=s.get('selection'), digits=s.get('digits', 2),
                 unit=s.get('unit', ''), split=p.get('split', s.get('split')), seeds=p.get('seeds', [0]), budget_unit=s.get('budget_unit', 'iterations'),
                 paper_budget=s.get('paper_budget'),
-                select=None if not sl else dict(metric=sl['metric'], seeds=sl.get('seeds', [0]), rule=sl.get('rule'), scale=s.get('scale', 1)),
+                select=None if not sl else dict(metric=sl['metric'], seeds=sl.get('seeds', [0]), rule=sl.get('rule'), scale=sl.get('scale', s.get('scale', 1))),
                 rows=[[r['id'], r.get('label', r['id'])] for r in rows], columns=[[c['id'], c.get('label', c['id'])] for c in cols], cells=cells)
 
 # %% ../nbs/05f_tables.ipynb #19774d6a
@@ -254,14 +254,14 @@ def table_markdown(t:dict)->str:
     tuned = [(rid, rlab) for rid, rlab in t['rows'] if any('selection' in t['cells'][f'{rid}/{cid}'] for cid, _ in t['columns'])]
     if tuned and t.get('select'):
         sl = t['select']
+        sel = lambda rid, cid: t['cells'][f'{rid}/{cid}'].get('selection')
+        shared = len(t['columns']) > 1 and all(len({json.dumps(sel(rid, cid), sort_keys=True) for cid, _ in t['columns']}) == 1 for rid, _ in tuned)   # one search serves the whole row
+        cols = [(t['columns'][0][0], 'every column')] if shared else t['columns']
         lines += ['', f"Chosen on validation: each tuned cell ran every setting of its grid at seed{'s' if len(sl['seeds']) > 1 else ''} {', '.join(map(str, sl['seeds']))}, "
                   f"kept the one with the highest {sl['metric']}, and ran the other seeds at it. {sl.get('rule') or ''}".rstrip(), '',
-                  '| chosen: setting (validation of each setting) | ' + ' | '.join(lab for _, lab in t['columns']) + ' |', '|' + '---|' * (1 + len(t['columns']))]
+                  '| chosen: setting (validation of each setting) | ' + ' | '.join(lab for _, lab in cols) + ' |', '|' + '---|' * (1 + len(cols))]
         for rid, rlab in tuned:
-            vals = []
-            for cid, _ in t['columns']:
-                x = t['cells'][f'{rid}/{cid}'].get('selection')
-                vals.append('–' if x is None else _fmt_selection(x, sl.get('scale', 1), d))
+            vals = ['–' if (x := sel(rid, cid)) is None else _fmt_selection(x, sl.get('scale', 1), d) for cid, _ in cols]
             lines.append(f'| {rlab} | ' + ' | '.join(vals) + ' |')
     for k in ('note', 'selection'):
         if t.get(k): lines += ['', f"{'Budget' if k == 'note' else 'Selection'}: {t[k]}"]
