@@ -24,6 +24,7 @@ from .vera import VERA, Trainer, ClassifierTerm, fit, load_checkpoint
 from .samplers import latent_mala, PCD, sgld
 from .runs import Config, RunContext, run, run_dir, finished, find_record, run_grid, publish
 from .tables import run_table, load_spec, plan, rows_cols, cell_fields, assemble, write_table, table_markdown, results_dir, add_table_args
+from .backends import backend_from_args, BackendError
 
 # %% auto #0
 __all__ = ['JEM_METHODS', 'JEM_OPTIONS', 'JEM_PRESETS', 'JEM_PRESET_OPTIONS', 'class_conditional_samples', 'bucket_by_class',
@@ -418,7 +419,8 @@ def vera_jem_cli(argv=None):
         if a.table:
             if a.set or a.out_dir or a.amp_bf16 or a.compile: raise ValueError('--set, --out-dir, --amp-bf16 and --compile change one run; a table runs its spec as written')
             s = load_spec(a.table); preset = a.table_preset or next(iter(s['presets']))
-            out = jem_table(s, preset, a.runs, a.results, a.jobs, a.publish, show_progress=True, ctx=RunContext(device=a.device, resume=not a.no_resume, root=a.root, options=opts))
+            out = jem_table(s, preset, a.runs, a.results, a.jobs, a.publish, show_progress=True, ctx=RunContext(device=a.device, resume=not a.no_resume, root=a.root, options=opts),
+                            backend=backend_from_args(a))
             print(table_markdown(out['table']))
             if a.publish: print(f"wrote {results_dir(s, a.results)}/table.md, table.json and the records under runs/")
             failed = [r for r in out['records'] if r.get('status') == 'failed']
@@ -440,7 +442,7 @@ def vera_jem_cli(argv=None):
         if a.compile: over['compile'] = True
         cfg = JEMConfig.preset(name, **over)
         rec = run_jem(cfg, a.runs, out_dir=a.out_dir, ctx=RunContext(device=a.device, resume=not a.no_resume, root=a.root, options=opts))
-    except (ValueError, FileNotFoundError, ImportError) as e: p.exit(2, f"vera-jem: error: {e}\n")
+    except (ValueError, FileNotFoundError, ImportError, BackendError) as e: p.exit(2, f"vera-jem: error: {e}\n")
     if rec is None: return
     m = rec['metrics']
     print(json.dumps(m, indent=1))
@@ -478,7 +480,8 @@ def jem_spec(preset:str, # a preset of the spec
 
 def jem_table(spec, preset:str, # a spec of JEM runs and its preset
               root='runs', results='results', # run root; committed results whose records are adopted (None: none)
-              jobs:int=1, publish_results:bool=False, show_progress:bool|None=None, ctx:RunContext|None=None)->dict:
+              jobs:int=1, publish_results:bool=False, show_progress:bool|None=None, ctx:RunContext|None=None,
+              backend=None)->dict: # where runs execute (`vera.backends.make_backend`; None: here, `jobs` at a time)
     "`vera.tables.run_table` for a spec whose columns are metrics of one run: each distinct run is made once (`jobs` at a time); returns {'table', 'records', 'configs'}."
-    return run_table(spec, preset, JEMConfig, root, results, jobs, publish_results, show_progress, ctx=ctx or RunContext())
+    return run_table(spec, preset, JEMConfig, root, results, jobs, publish_results, show_progress, ctx=ctx or RunContext(), backend=backend)
 

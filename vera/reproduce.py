@@ -11,13 +11,14 @@ from pathlib import Path
 from .core import project_path, atomic_write_bytes
 from .tables import load_spec, spec_names, assemble, table_markdown, write_table, results_dir, record_roots, plan, matches
 from .runs import read_records
+from .backends import make_backend, add_backend_args, backend_from_args, BackendError
 
 # %% auto #0
 __all__ = ['NOTEBOOK_PARAMS', 'SMOKE_TIMEOUT', 'reproducible', 'nbs_dir', 'check_notebook', 'reproduce', 'rebuild',
            'vera_reproduce_cli']
 
 # %% ../nbs/12_reproduce.ipynb #cab43036
-NOTEBOOK_PARAMS = ('preset', 'runs', 'results', 'jobs')
+NOTEBOOK_PARAMS = ('preset', 'runs', 'results', 'jobs', 'backend')
 
 def reproducible()->list:
     "The specs that name a notebook: the tables `vera-reproduce` can run."
@@ -73,6 +74,7 @@ def reproduce(name:str, # a table with a notebook (see `reproducible`)
               nbs:str|Path|None=None, # the notebooks' folder (default: the repository's nbs/)
               timeout:float|None=None, # seconds the execution may take (None: SMOKE_TIMEOUT for 'smoke', else no limit)
               dry_run:bool=False, # report what is finished and what would run; run nothing
+              backend:dict|str|None=None, # where the runs execute: 'ray', 'slurm' or {'name': .., **options} (`vera.backends.make_backend`; None: here, `jobs` at a time)
              )->dict:
     "Run a table's missing runs through its notebook, then assemble it; return the table (with dry_run: what would run)."
     nb = check_notebook(name, nbs)
@@ -87,9 +89,11 @@ def reproduce(name:str, # a table with a notebook (see `reproducible`)
         todo = [f"{q['row']}/{q['col']} seed {q['seed']}" + (f" (grid setting {q['setting'] + 1})" if q['phase'] == 'select' else '')
                 for q in plan(s, preset, recs) if not any(matches(r, q['fields']) for r in recs)]   # a tuned table: only what its finished runs let it plan now
         return dict(table=name, preset=preset, to_run=todo, done=sum(c['planned'] - len(c['missing']) for c in t['cells'].values()))
+    be = make_backend(backend, jobs, s['presets'][preset].get('resources'))
+    if be.name != 'local': be.check()      # a missing extra or a cluster that does not answer: one line, before the notebook starts
     if timeout is None and preset == 'smoke': timeout = SMOKE_TIMEOUT
     where = out / name / preset; where.mkdir(parents=True, exist_ok=True)
-    params = dict(preset=preset, runs=str(out), results=None if results is None else str(results), jobs=jobs)
+    params = dict(preset=preset, runs=str(out), results=None if results is None else str(results), jobs=jobs, backend=None if be.name == 'local' else backend)
     env = dict(os.environ, PYTHONUNBUFFERED='1', VERA_NO_EXPORT='1')   # an execution must not rewrite the project
     env.pop('IN_TEST', None)          # a real run of its preset, even when the command itself runs under nbdev-test
     rc, err = _papermill([sys.executable, '-m', 'papermill', str(nb), str(where / 'notebook.ipynb'), '-y', json.dumps(params),
@@ -133,6 +137,7 @@ def vera_reproduce_cli(argv=None):
     p.add_argument('--rebuild', action='store_true', help='regenerate results/<table>/table.{md,json} from the committed records only')
     p.add_argument('--check', action='store_true', help='with --rebuild: compare with the committed table instead of writing; exit 1 if it differs')
     p.add_argument('--list', action='store_true', help='list the tables and exit')
+    add_backend_args(p)
     a = p.parse_args(argv)
     if a.list or not a.table:
         for n in spec_names():
@@ -143,7 +148,7 @@ def vera_reproduce_cli(argv=None):
             t = rebuild(a.table, a.results, a.check)
             print(table_markdown(t)); print('the committed table equals its records' if a.check else f"wrote {results_dir(a.table, project_path(a.results))}/table.md and table.json")
             return
-        res = reproduce(a.table, a.preset, a.out, a.jobs, None if a.no_results else a.results, a.nbs, a.timeout, a.dry_run)
+        res = reproduce(a.table, a.preset, a.out, a.jobs, None if a.no_results else a.results, a.nbs, a.timeout, a.dry_run, backend_from_args(a))
     except ValueError as e:
         if a.check and 'differs' in str(e): p.exit(1, f"vera-reproduce: {e}\n")
         p.exit(2, f"vera-reproduce: error: {e}\n")

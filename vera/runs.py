@@ -10,7 +10,8 @@ import dataclasses, hashlib, json, shutil, time
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import ClassVar, Iterable
-from .core import write_metrics, read_metrics, atomic_write_bytes, check_out_dir, run_parallel, seed_everything
+from .core import write_metrics, read_metrics, atomic_write_bytes, check_out_dir, seed_everything
+from .backends import make_backend
 
 # %% auto #0
 __all__ = ['Config', 'RunContext', 'Demo', 'run_dir', 'read_record', 'finished', 'find_record', 'run', 'run_grid', 'publish',
@@ -151,15 +152,19 @@ def _run_quiet(cfg:Config, root, records, ctx:RunContext, show_progress=False)->
 
 def run_grid(configs:list, # Config objects
              root:str|Path='runs', records:Iterable=(), jobs:int=1, # runs at a time (processes)
-             show_progress:bool|None=None, desc:str='runs', ctx:RunContext|None=None, **ctx_kw)->list:
-    "The record of every config, in order (failures as {'status': 'failed', 'error': ...})."
+             show_progress:bool|None=None, desc:str='runs', ctx:RunContext|None=None,
+             backend=None, # where the missing runs execute: a `vera.backends` Backend, 'ray', 'slurm', {'name': .., **options} (None: here, `jobs` at a time)
+             **ctx_kw)->list:
+    "The record of every config, in order (failures as {'status': 'failed', 'error': ...}); only the runs without a finished record are submitted."
     bad = [c for c in configs if not isinstance(c, Config)]
     if bad: raise TypeError(f"run_grid takes Config objects, got {type(bad[0]).__name__}")
     ctx = ctx or RunContext(**ctx_kw)
     records = [str(r) for r in records if r is not None]
     out = [find_record(c, [root, *records]) if ctx.resume else None for c in configs]    # adopted here: no process for them
     todo = [i for i, r in enumerate(out) if r is None]
-    done = run_parallel(_run_quiet, [dict(cfg=configs[i], root=str(root), records=records, ctx=ctx) for i in todo], jobs, desc, show_progress)
+    be = make_backend(backend, jobs)
+    if be.name != 'local': root, records = str(Path(root).resolve()), [str(Path(r).resolve()) for r in records]   # the workers' paths
+    done = be.map(_run_quiet, [dict(cfg=configs[i], root=str(root), records=records, ctx=ctx) for i in todo], desc, show_progress, log_dir=root) if todo else []
     for i, r in zip(todo, done): out[i] = r
     return out
 

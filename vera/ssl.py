@@ -21,6 +21,7 @@ from .data import data_home, read_human, read_human_subjects, read_hepmass, read
 from .nets import TabularNet, TabularGenerator
 from .runs import Config, RunContext, run, run_dir, parse_sets
 from .tables import add_table_args, table_command
+from .backends import BackendError
 
 # %% auto #0
 __all__ = ['DATASETS', 'TEST_SPLITS', 'TEST_SUBJECTS', 'TABLE9', 'SSL_METHODS', 'repeated_min_mask', 'TabularData', 'carve_test',
@@ -371,7 +372,7 @@ def vera_ssl_cli(argv=None):
         cfg = SSLConfig(**{**sets, 'dataset': a.dataset, 'method': a.method, 'seed': a.seed})
         ctx.show_progress = True
         rec = run(cfg, a.runs, [], a.out_dir, ctx=ctx)
-    except (ValueError, FileNotFoundError, TypeError) as e:
+    except (ValueError, FileNotFoundError, TypeError, BackendError) as e:
         p.exit(2, f"vera-ssl: error: {e}\n")
     print(json.dumps(rec['metrics'], indent=2))
     if rec['metrics'].get('status') == 'diverged': p.exit(1, f"vera-ssl: the run diverged: {rec['metrics']['error']}\n")

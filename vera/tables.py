@@ -12,6 +12,7 @@ from typing import Iterable
 import numpy as np
 from .core import atomic_write_bytes
 from .runs import read_records, run_grid, publish, RunContext, _plain
+from .backends import make_backend, add_backend_args, backend_from_args
 
 # %% auto #0
 __all__ = ['SPEC_KEYS', 'spec_dir', 'spec_names', 'load_spec', 'cell_fields', 'matches', 'rows_cols', 'plan', 'assemble',
@@ -286,18 +287,21 @@ def record_roots(spec, results:str|Path|None='results')->list:
 
 def run_table(spec, preset:str, config_cls:type, # the experiment's Config class
               root:str|Path='runs', results:str|Path|None='results', # None: adopt no committed records
-              jobs:int=1, publish_results:bool=False, show_progress:bool|None=None, ctx:RunContext|None=None, **ctx_kw)->dict:
+              jobs:int=1, publish_results:bool=False, show_progress:bool|None=None, ctx:RunContext|None=None,
+              backend=None, # where runs execute (`vera.backends.make_backend`; None: here, `jobs` at a time); remote cells ask for the preset's `resources`
+              **ctx_kw)->dict:
     """Run (or adopt) every run of `spec` at `preset`; return {'table', 'records', 'configs'}.
     A tuned table runs in rounds: the grids' selection runs, then the reported seeds at each chosen setting (and grids that take a setting chosen for another row)."""
     s = load_spec(spec)
     if config_cls.kind != s['kind']: raise ValueError(f"table {s['name']!r} is made of {s['kind']!r} runs, not {config_cls.kind!r}")
     committed = record_roots(s, results)
+    be = make_backend(backend, jobs, _preset(s, preset).get('resources'))
     cfgs, recs, tried = {}, {}, set()
     while True:
         known = _unique(read_records([root, *committed], s['kind']))
         new = {c.key(): c for c in (config_cls.from_dict(q['fields']) for q in plan(s, preset, known)) if c.key() not in tried}   # a run that fills several cells runs once
         if not new: break
-        out = run_grid(list(new.values()), root, committed, jobs, show_progress, desc=s['name'], ctx=ctx, **ctx_kw)
+        out = run_grid(list(new.values()), root, committed, jobs, show_progress, desc=s['name'], ctx=ctx, backend=be, **ctx_kw)
         tried |= set(new); cfgs.update(new); recs.update(zip(new, out))
     if publish_results and committed:
         publish(list(cfgs.values()), root, committed[0])
@@ -316,13 +320,14 @@ def add_table_args(p, kind:str):
     g.add_argument('--runs', default='runs', help='run root (default: runs)')
     g.add_argument('--results', default='results', help="committed results folder (default: results)")
     g.add_argument('--publish', action='store_true', help='copy finished records into the results folder and write the table there')
+    add_backend_args(p)
     return g
 
 def table_command(a, config_cls:type, **ctx_kw)->dict:
     "Run the table the parsed arguments `a` ask for; print its markdown."
     s = load_spec(a.table)
     preset = a.table_preset or next(iter(s['presets']))
-    out = run_table(s, preset, config_cls, a.runs, a.results, a.jobs, a.publish, show_progress=True, **ctx_kw)
+    out = run_table(s, preset, config_cls, a.runs, a.results, a.jobs, a.publish, show_progress=True, backend=backend_from_args(a), **ctx_kw)
     print(table_markdown(out['table']))
     if a.publish: print(f"wrote {results_dir(s, a.results)}/table.md, table.json and the records under runs/")
     return out

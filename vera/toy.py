@@ -20,6 +20,7 @@ from .data import TOY_DATASETS, sample_toy
 from .nets import ToyEBM, ToyGenerator, MixtureEBM
 from .runs import Config, RunContext, run, find_record, read_record, parse_sets
 from .tables import load_spec, plan, add_table_args, table_command, results_dir
+from .backends import BackendError
 
 # %% auto #0
 __all__ = ['TOY_METHODS', 'COLLAPSE_LOGLIK', 'toy_loglik', 'MaxLikelihood', 'toy_ebm', 'toy_trainer', 'heldout_loglik',
@@ -287,7 +288,7 @@ def vera_toy_cli(argv=None):
         kw.update(parse_sets(ToyConfig, a.set))
         if kw['method'] != 'vera' and kw['step_order'] == 'released': del kw['step_order']
         m = run(ToyConfig(**kw), out_dir=a.out_dir, device=a.device, resume=not a.no_resume, show_progress=True)['metrics']
-    except (ValueError, FileNotFoundError) as e:
+    except (ValueError, FileNotFoundError, BackendError) as e:
         hint = " (start afresh with --no-resume, or choose another --out-dir)" if 'checkpoint' in str(e) and '--no-resume' not in str(e) else ''
         p.exit(2, f"vera-toy: error: {e}{hint}\n")
     print(json.dumps(m, indent=2))
