@@ -9,20 +9,13 @@ from __future__ import annotations
 import os, shutil, socket, sys, time
 from pathlib import Path
 from typing import Callable
-import torch
-from .core import progress, run_parallel
+from .core import progress, run_parallel, _call_one
 
 # %% auto #0
 __all__ = ['BACKENDS', 'CellBar', 'BackendError', 'Backend', 'LocalBackend', 'RayBackend', 'SlurmBackend', 'make_backend',
            'add_backend_args', 'backend_from_args']
 
 # %% ../nbs/05g_backends.ipynb #09d549fb
-def _cell(fn:Callable, kw:dict, threads:int=1)->dict:
-    "One cell on a worker: `fn(**kw)` with `threads` torch threads; an exception becomes the failed result."
-    torch.set_num_threads(max(1, int(threads)))
-    try: return fn(**kw, show_progress=False)
-    except Exception as e: return dict(status='failed', error=f'{type(e).__name__}: {e}')
-
 def _failed(r)->bool: return isinstance(r, dict) and r.get('status') == 'failed'
 
 class CellBar:
@@ -84,7 +77,7 @@ class _RayStatus:
 
 def _ray_cell(fn:Callable, kw:dict, threads:int, i:int, status)->dict:
     status.start.remote(i)
-    return _cell(fn, kw, threads)
+    return _call_one(fn, kw, threads)
 
 class RayBackend(Backend):
     "A Ray cluster (`address` HOST:PORT, ray://HOST:PORT or 'auto'; None: $RAY_ADDRESS, or the cluster this process already joined): one Ray task per cell asking for `cpus` CPUs and `gpus` GPUs."
@@ -159,7 +152,7 @@ class SlurmBackend(Backend):
             params.update({k: v for k, v in (('slurm_partition', self.partition), ('slurm_array_parallelism', self.parallelism)) if v is not None})
         ex.update_parameters(**params)
         n = len(plan)
-        jobs = ex.map_array(_cell, [fn] * n, plan, [self.cpus] * n)
+        jobs = ex.map_array(_call_one, [fn] * n, plan, [self.cpus] * n)
         print(f"{desc}: submitted {n} cells ({self.cpus} CPU, {self.gpus} GPU, {self.time} min each), logs in {folder}", file=sys.stderr, flush=True)
         bar, pending = CellBar(n, desc, show_progress), dict(enumerate(jobs))
         try:

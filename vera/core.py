@@ -247,8 +247,9 @@ def progress(iterable=None, total:int|None=None, desc:str|None=None, disable:boo
     return tqdm(iterable, total=total, desc=desc, disable=disable, dynamic_ncols=True, mininterval=0.5, **kw)
 
 # %% ../nbs/00_core.ipynb #d50cbf4c
-def _call_one(fn:Callable, kw:dict)->dict:
-    torch.set_num_threads(1)
+def _call_one(fn:Callable, kw:dict, threads:int=1)->dict:
+    "One run in a worker: `fn(**kw)` with `threads` torch threads; an exception becomes the failed result."
+    torch.set_num_threads(max(1, int(threads)))
     try: return fn(**kw, show_progress=False)
     except Exception as e: return dict(status='failed', error=f'{type(e).__name__}: {e}')
 
