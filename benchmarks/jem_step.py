@@ -2,6 +2,13 @@
 """Time one JEM training step with VERA against one with PCD (20 SGLD steps), same energy network and batch.
 
     python benchmarks/jem_step.py [--depth 10 --width 2 --gen-feats 32 --batch 16 --device cpu --reps 8] [--json out.json]
+    python benchmarks/jem_step.py --device cuda --depth 28 --width 10 --gen-feats 256 --modes fp32 bf16 bf16+compile
+
+`--modes`: fp32 (default), bf16 (bfloat16 autocast around the energy's and the generator's forward passes, the
+`amp_bf16` of `vera.jem`), compile (`torch.compile` of the networks that need no double backward, the `compile` of
+`vera.jem`), bf16+compile; bf16 and compile need CUDA. Each mode builds both trainers afresh and prints ms per step,
+images per second, peak memory (CUDA: the allocator's peak in the mode; CPU: the process's peak resident size so far)
+and the PCD / VERA ratio.
 
 Both trainers get the same Wide-ResNet energy (same initial weights, dropout 0.3) with the JEM loss
 alpha * CE + log p(x) (alpha = 100) and the same CIFAR-shaped batch:
@@ -23,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from vera.core import package_versions, get_device, device_info
+from vera.dist import accelerate, check_accel
 from vera.vera import VERA, ClassifierTerm
 from vera.samplers import PCD
 from vera.nets import WideResNet, SNGANGenerator
@@ -38,6 +46,14 @@ def build(a, dev):
     g = torch.Generator().manual_seed(1)
     batch = (torch.rand(a.batch, 3, 32, 32, generator=g) * 2 - 1, torch.randint(0, 10, (a.batch,), generator=g))
     return vera, pcd, batch
+
+MODES = ('fp32', 'bf16', 'compile', 'bf16+compile')
+
+def peak_memory_mb(dev)->float:
+    "CUDA: the caching allocator's peak since the last reset; CPU: the process's peak resident set size."
+    if dev.type == 'cuda': return torch.cuda.max_memory_allocated(dev) / 2**20
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 def timed_block(tr, batch, n, dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
@@ -62,29 +78,51 @@ def main(argv=None):
     p.add_argument('--block', type=int, default=1, help='steps per block (default 1)')
     p.add_argument('--warmup', type=int, default=2, help='untimed steps of each first (default 2)')
     p.add_argument('--json', default=None, help='also write the results as JSON here')
+    p.add_argument('--modes', nargs='+', default=['fp32'], choices=MODES, help='precision / compilation modes to time (default fp32)')
     a = p.parse_args(argv)
     if a.threads: torch.set_num_threads(a.threads)
     dev = get_device(a.device)
+    for m in a.modes:
+        try: check_accel(dev, 'bf16' in m, 'compile' in m)
+        except ValueError as e: p.error(f"--modes {m}: {e}")
+    results = {m: run_mode(a, dev, m) for m in a.modes}
+    res = dict(modes=results, config=dict(depth=a.depth, width=a.width, gen_feats=a.gen_feats, noise_dim=a.noise_dim,
+                                          num_samples=a.num_samples, n_steps=a.n_steps, pcd_pg=a.pcd_pg, batch=a.batch,
+                                          reps=a.reps, block=a.block, warmup=a.warmup),
+               device=device_info(dev), threads=torch.get_num_threads(), machine=platform.processor() or platform.machine(),
+               versions=package_versions(), command=' '.join(['python', 'benchmarks/jem_step.py'] + (argv if argv is not None else sys.argv[1:])))
+    res.update(results[a.modes[0]])          # the first mode's figures also at the top level
+    print(f"WRN-{a.depth}-{a.width}, SNGAN-{a.gen_feats}, k = {a.num_samples}, batch {a.batch}, {res['device']}, {a.reps} rounds of {a.block}")
+    print('| mode | VERA ms/step | VERA images/s | PCD ms/step | PCD images/s | PCD / VERA median [quartiles] | peak memory (MB) VERA, PCD |')
+    print('|---|---|---|---|---|---|---|')
+    for m, r in results.items():
+        print(f"| {m} | {r['vera_ms']:.1f} | {r['vera_images_per_s']:.1f} | {r['pcd_ms']:.1f} | {r['pcd_images_per_s']:.1f} | "
+              f"{r['ratio_median']:.2f} [{r['ratio_q1']:.2f}, {r['ratio_q3']:.2f}] | {r['vera_peak_mb']:.0f}, {r['pcd_peak_mb']:.0f} |")
+    if a.json:
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.json).write_text(json.dumps(res, indent=2))
+    return res
+
+def run_mode(a, dev, mode:str)->dict:
+    "Build both trainers for `mode`, warm up, time `reps` rounds of alternating blocks; figures of one mode."
     vera, pcd, batch = build(a, dev)
-    for _ in range(a.warmup): vera.step(batch); pcd.step(batch)
+    compiled = {n: accelerate(tr, 'bf16' in mode, 'compile' in mode) for n, tr in (('vera', vera), ('pcd', pcd))} if mode != 'fp32' else {}
+    peaks = {}
+    for name, tr in (('vera', vera), ('pcd', pcd)):       # warm-up (compilation happens here), then each one's peak memory
+        if dev.type == 'cuda': torch.cuda.synchronize(dev); torch.cuda.reset_peak_memory_stats(dev)
+        for _ in range(a.warmup): tr.step(batch)
+        if dev.type == 'cuda': torch.cuda.synchronize(dev)
+        peaks[name] = peak_memory_mb(dev)
     tv, tp = [], []
     for r in range(a.reps):
         order = [(vera, tv), (pcd, tp)] if r % 2 == 0 else [(pcd, tp), (vera, tv)]
         for tr, out in order: out.append(timed_block(tr, batch, a.block, dev))
     ratios = [x / y for x, y in zip(tp, tv)]
     q1, med, q3 = (float(v) for v in np.percentile(ratios, [25, 50, 75]))
-    res = dict(vera_ms=1e3 * statistics.median(tv), pcd_ms=1e3 * statistics.median(tp), ratio_median=med, ratio_q1=q1, ratio_q3=q3,
-               ratio_min=min(ratios), ratio_max=max(ratios), ratios=ratios, vera_ms_all=[1e3 * t for t in tv], pcd_ms_all=[1e3 * t for t in tp],
-               config=dict(depth=a.depth, width=a.width, gen_feats=a.gen_feats, noise_dim=a.noise_dim, num_samples=a.num_samples,
-                           n_steps=a.n_steps, pcd_pg=a.pcd_pg, batch=a.batch, reps=a.reps, block=a.block, warmup=a.warmup),
-               device=device_info(dev), threads=torch.get_num_threads(), machine=platform.processor() or platform.machine(),
-               versions=package_versions(), command=' '.join(['python', 'benchmarks/jem_step.py'] + (argv if argv is not None else sys.argv[1:])))
-    print(f"WRN-{a.depth}-{a.width}, SNGAN-{a.gen_feats}, k = {a.num_samples}, batch {a.batch}, {res['device']}, {a.reps} rounds of {a.block}")
-    print(f"VERA step {res['vera_ms']:.1f} ms   PCD-{a.n_steps} step {res['pcd_ms']:.1f} ms   "
-          f"PCD / VERA {med:.2f} (quartiles {q1:.2f}-{q3:.2f}, range {min(ratios):.2f}-{max(ratios):.2f})")
-    if a.json:
-        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.json).write_text(json.dumps(res, indent=2))
-    return res
+    vms, pms = 1e3 * statistics.median(tv), 1e3 * statistics.median(tp)
+    return dict(vera_ms=vms, pcd_ms=pms, vera_images_per_s=a.batch / vms * 1e3, pcd_images_per_s=a.batch / pms * 1e3,
+                vera_peak_mb=peaks['vera'], pcd_peak_mb=peaks['pcd'], compiled=compiled,
+                ratio_median=med, ratio_q1=q1, ratio_q3=q3, ratio_min=min(ratios), ratio_max=max(ratios), ratios=ratios,
+                vera_ms_all=[1e3 * t for t in tv], pcd_ms_all=[1e3 * t for t in tp])
 
 if __name__ == '__main__': main()

@@ -6,7 +6,7 @@ Docs: https://vera-ebm.github.io/vera/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #87cf066f
 from __future__ import annotations
-import os, sys, json, math, time, random, socket, platform, subprocess, tempfile, importlib.metadata
+import os, sys, json, math, time, random, socket, platform, subprocess, tempfile, importlib.metadata, ctypes
 from pathlib import Path
 from typing import Callable
 import numpy as np
@@ -15,9 +15,10 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['LOG2PI', 'METRICS_KEYS', 'get_device', 'seed_everything', 'get_rng_state', 'set_rng_state', 'sum_except_batch',
-           'normal_log_prob', 'std_normal_log_prob', 'mvn_log_prob', 'make_adam', 'NonFiniteError', 'check_finite',
-           'check_positive', 'atomic_write_bytes', 'atomic_torch_save', 'git_sha', 'package_versions', 'device_info',
-           'write_metrics', 'read_metrics', 'project_path', 'check_out_dir', 'in_test', 'progress', 'run_parallel']
+           'normal_log_prob', 'std_normal_log_prob', 'mvn_log_prob', 'make_adam', 'keep_freed_memory', 'NonFiniteError',
+           'check_finite', 'check_positive', 'atomic_write_bytes', 'atomic_torch_save', 'git_sha', 'package_versions',
+           'device_info', 'write_metrics', 'read_metrics', 'project_path', 'check_out_dir', 'in_test', 'progress',
+           'run_parallel']
 
 # %% ../nbs/00_core.ipynb #d0cc5b49
 def get_device(device:str|torch.device|None=None # 'cpu', 'cuda', 'cuda:1', ...; `None` picks CUDA when available
@@ -96,6 +97,25 @@ def make_adam(params, lr:float, betas=(0.9, 0.999), **kw)->torch.optim.Adam:
     params, betas = list(params), (float(betas[0]), float(betas[1]))
     try: return torch.optim.Adam(params, lr=lr, betas=betas, fused=True, **kw)
     except (RuntimeError, TypeError, ValueError): return torch.optim.Adam(params, lr=lr, betas=betas, foreach=True, **kw)
+
+# %% ../nbs/00_core.ipynb #776b81f4
+_MALLOC = None
+
+def keep_freed_memory(mmap_threshold:int=32 << 20, # bytes: blocks up to this size come from (and return to) the heap
+                      trim_threshold:int=512 << 20 # bytes: free memory at the heap's top kept before it is given back
+                     )->bool: # whether the thresholds are set in this process
+    "On glibc, keep freed blocks in the heap for reuse instead of returning them to the OS after every step; once per process."
+    global _MALLOC
+    if _MALLOC is not None: return _MALLOC
+    ok = False
+    if sys.platform.startswith('linux') and os.environ.get('VERA_MALLOC', '') != 'default':
+        try:
+            mallopt = ctypes.CDLL(None).mallopt
+            M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+            ok = bool(mallopt(M_MMAP_THRESHOLD, int(mmap_threshold))) and bool(mallopt(M_TRIM_THRESHOLD, int(trim_threshold)))
+        except (OSError, AttributeError): ok = False          # not glibc (musl has no thresholds to set)
+    _MALLOC = ok
+    return ok
 
 # %% ../nbs/00_core.ipynb #2050690d
 class NonFiniteError(FloatingPointError):

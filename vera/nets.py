@@ -13,8 +13,8 @@ import torch.nn.functional as F
 from .core import LOG2PI
 
 # %% auto #0
-__all__ = ['ToyEBM', 'ToyGenerator', 'MixtureEBM', 'WideBlock', 'WideResNet', 'UpBlock', 'SNGANGenerator', 'TabularNet',
-           'TabularGenerator']
+__all__ = ['ToyEBM', 'ToyGenerator', 'MixtureEBM', 'WideBlock', 'WideResNet', 'UpBlock', 'SNGANGenerator', 'FastSoftplus',
+           'TabularNet', 'TabularGenerator']
 
 # %% ../nbs/05b_nets.ipynb #1d07a2ce
 class ToyEBM(nn.Sequential):
@@ -157,6 +157,20 @@ class SNGANGenerator(nn.Module):
         o = (x.shape[-1] - self.image_size) // 2
         return x[..., o:o + self.image_size, o:o + self.image_size]
 
+# %% ../nbs/05b_nets.ipynb #d545c465
+def _softplus_nograd(x:torch.Tensor)->torch.Tensor:
+    u = x.abs().neg_().exp_()                                   # e^{-|x|} in (0, 1]
+    w = u + 1
+    d = w - 1
+    l = torch.where(d == 0, u, torch.log(w).mul_(u).div_(d))      # log1p(u), Kahan's way; u where 1 + u rounds to 1
+    return l.add_(torch.relu(x))
+
+class FastSoftplus(nn.Softplus):
+    "Softplus (beta 1): torch's with autograd or off the CPU; without autograd on the CPU, a vectorised formula within a few ulp of it."
+    def forward(self, x:torch.Tensor)->torch.Tensor:
+        if x.device.type != 'cpu' or (torch.is_grad_enabled() and x.requires_grad) or self.beta != 1: return super().forward(x)
+        return _softplus_nograd(x)
+
 # %% ../nbs/05b_nets.ipynb #f37c27a2
 class TabularNet(nn.Sequential):
     "The tabular classifier / energy: MLP D -> 1000 -> 500 -> 500 -> 250 -> 250 -> 250 -> K, LeakyReLU(0.2); returns logits."
@@ -169,5 +183,5 @@ class TabularGenerator(nn.Sequential):
     "The tabular generator mean: noise_dim -> 500 -> 500 -> 500 -> D with BatchNorm and Softplus, identity output."
     def __init__(self, noise_dim:int, out_dim:int, hidden:int=500, n_layers:int=3):
         layers, d = [], noise_dim
-        for _ in range(n_layers): layers += [nn.Linear(d, hidden), nn.BatchNorm1d(hidden), nn.Softplus()]; d = hidden
+        for _ in range(n_layers): layers += [nn.Linear(d, hidden), nn.BatchNorm1d(hidden), FastSoftplus()]; d = hidden
         super().__init__(*layers, nn.Linear(d, out_dim))

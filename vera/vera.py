@@ -14,7 +14,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .core import (check_finite, check_positive, NonFiniteError, atomic_torch_save, get_rng_state, set_rng_state,
-                       progress, get_device, make_adam, _jsonable)
+                       progress, get_device, make_adam, _jsonable, keep_freed_memory)
 from .score import GaussianGenerator
 from .entropy import ISScore, ScoreEstimator, entropy_surrogate
 
@@ -71,6 +71,7 @@ class Trainer:
     "Shared machinery of the training methods: modules, optimisers, schedules, batch checks, state dicts."
     def __init__(self, warmup_iters=0, decay_at=(), decay_rate=0.3):
         self.iteration, self._modules, self._opts, self._scheds = 0, {}, {}, {}
+        keep_freed_memory()          # the same activations every step: reuse freed memory instead of page-faulting it in again
         self.config = {}
         if not (isinstance(warmup_iters, int) and warmup_iters >= 0): raise ValueError(f"warmup_iters must be an integer >= 0, got {warmup_iters!r}")
         if not 0 < decay_rate <= 1: raise ValueError(f"decay_rate must lie in (0, 1], got {decay_rate!r}")
