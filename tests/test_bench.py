@@ -38,3 +38,13 @@ def test_jem_step_gpu_modes_need_cuda():
     if torch.cuda.is_available(): pytest.skip('a CUDA device is present: the modes run there')
     r = _run(['benchmarks/jem_step.py', '--width', '1', '--modes', 'bf16+compile'])
     assert r.returncode == 2 and 'need a CUDA device' in r.stderr.splitlines()[-1]
+
+def test_step_alternatives_and_profile(tmp_path):
+    r = _run(['benchmarks/step_alternatives.py', '--skip', 'compile', '--json', str(tmp_path / 'alt.json')])
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads((tmp_path / 'alt.json').read_text())['results']
+    assert set(res) == {'softplus', 'rows', 'adam'} and res['softplus']['FastSoftplus (ms)'] > 0
+    r = _run(['benchmarks/step_profile.py', '--only', 'b', '--json', str(tmp_path / 'prof.json')])
+    assert r.returncode == 0, r.stderr[-2000:]
+    (row,) = json.loads((tmp_path / 'prof.json').read_text())['rows']
+    assert row['config'].startswith('(b)') and 0 < row['matmul'] < 1 and 0 < row['score'] < 1

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""The measurements behind the speed choices of the VERA step (04_vera, "Speed"), each a ratio within this one run:
+
+  softplus   torch's softplus against `FastSoftplus` without autograd, on the 1,280 x 500 activations of the tabular
+             generator's importance-sampled pass (k = 20, B = 64);
+  compile    the toy generator's 4,000-row pass and the tabular generator's 1,280-row pass without autograd, eager
+             against `torch.compile` (with the compilation time);
+  rows       the first tabular energy layer (784 -> 1000) forward at 64 and 128 rows: one pass over data and
+             negatives together against two passes;
+  adam       one step of the fused, foreach and single-tensor Adam on the toy generator's and the tabular generator's parameters.
+
+    python benchmarks/step_alternatives.py [--threads 1] [--skip compile] [--json out.json]
+
+Benchmarks measure; no test asserts on these numbers.
+"""
+import argparse, json, platform, sys, time
+import torch
+import torch.nn.functional as F
+from vera.core import package_versions
+from vera.nets import ToyGenerator, TabularGenerator, FastSoftplus
+
+def tm(f, n):
+    for _ in range(max(3, n // 10)): f()
+    t0 = time.perf_counter()
+    for _ in range(n): f()
+    return (time.perf_counter() - t0) / n * 1e3
+
+def softplus():
+    a = torch.randn(1280, 500) * 3
+    with torch.no_grad(): return {'torch softplus (ms)': tm(lambda: F.softplus(a), 50), 'FastSoftplus (ms)': tm(lambda: FastSoftplus()(a), 50)}
+
+def compile_():
+    out = {}
+    for name, g, z, n in (('toy generator, 4,000 rows', ToyGenerator(2), torch.randn(4000, 2), 200),
+                          ('tabular generator, 1,280 rows', TabularGenerator(128, 784), torch.randn(1280, 128), 20)):
+        with torch.no_grad():
+            eager = tm(lambda: g(z), n)
+            t0 = time.perf_counter(); gc = torch.compile(g); gc(z); ct = time.perf_counter() - t0
+            out[name] = {'eager (ms)': eager, 'compiled (ms)': tm(lambda: gc(z), n), 'compilation (s)': ct,
+                         'largest difference': (gc(z) - g(z)).abs().max().item()}
+    return out
+
+def rows():
+    W = torch.randn(1000, 784)
+    return {f'{b} rows (ms)': tm(lambda x=torch.randn(b, 784): x @ W.t(), 100) for b in (64, 128)}
+
+def adam():
+    out = {}
+    for name, net in (('toy generator', ToyGenerator(2)), ('tabular generator', TabularGenerator(128, 784))):
+        ps = list(net.parameters())
+        for p in ps: p.grad = torch.randn_like(p)
+        for kind, kw in (('fused', dict(fused=True)), ('foreach', dict(foreach=True)), ('single-tensor', dict(foreach=False))):
+            o = torch.optim.Adam(ps, lr=1e-4, betas=(0.0, 0.9), **kw)
+            out[f'{name}, {kind} (ms)'] = tm(o.step, 100)
+    return out
+
+PARTS = {'softplus': softplus, 'compile': compile_, 'rows': rows, 'adam': adam}
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--skip', nargs='*', default=[], choices=list(PARTS))
+    ap.add_argument('--json', default=None)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    res = {}
+    for k, f in PARTS.items():
+        if k in a.skip: continue
+        res[k] = f()
+        print(k, json.dumps(res[k], indent=1), flush=True)
+    if a.json:
+        from pathlib import Path
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.json).write_text(json.dumps(dict(results=res, threads=a.threads, machine=platform.processor() or platform.machine(),
+                                                versions=package_versions(), command=' '.join(['python', 'benchmarks/step_alternatives.py'] + argv)), indent=2) + '\n')
+
+if __name__ == '__main__': main()
