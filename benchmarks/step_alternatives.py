@@ -11,12 +11,12 @@
 
     python benchmarks/step_alternatives.py [--threads 1] [--skip compile] [--json out.json]
 
-Benchmarks measure; no test asserts on these numbers.
+The allocator is set as every trainer sets it (`keep_freed_memory`). Benchmarks measure; no test asserts on these numbers.
 """
 import argparse, json, platform, sys, time
 import torch
 import torch.nn.functional as F
-from vera.core import package_versions
+from vera.core import package_versions, keep_freed_memory
 from vera.nets import ToyGenerator, TabularGenerator, FastSoftplus
 
 def tm(f, n):
@@ -64,6 +64,7 @@ def main(argv=None):
     ap.add_argument('--json', default=None)
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
+    keep_freed_memory()          # as every trainer does: the passes below then run as they run in training
     res = {}
     for k, f in PARTS.items():
         if k in a.skip: continue
