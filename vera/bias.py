@@ -17,9 +17,8 @@ from .data import load_image_tensors
 from .score import LinearGaussian
 from .entropy import ISScore
 from .samplers import HMCScore
-from .runs import Config, RunContext, run, parse_sets
-from .tables import add_table_args, table_command
-from .backends import BackendError
+from .runs import Config, RunContext, run
+from .tables import add_table_args, table_or_run
 
 # %% auto #0
 __all__ = ['ESTIMATORS', 'ppca', 'mnist_pca_generator', 'tune_estimator', 'estimate_scores', 'bias_summary', 'BiasConfig',
@@ -231,17 +230,4 @@ def vera_bias_cli(argv=None):
     add_table_args(p, BiasConfig.kind)
     a = p.parse_args(argv)
     ctx = RunContext(device=a.device, root=a.root, download=False if a.no_download else None)
-    try:
-        if a.table:
-            out = table_command(a, BiasConfig, ctx=ctx)
-            failed = [r for r in out['records'] if r.get('status') == 'failed']
-            if failed: p.exit(1, f"vera-bias: {len(failed)} runs failed; the first: {failed[0]['error']}\n")
-            return
-        sets = parse_sets(BiasConfig, a.set)
-        if {'estimator', 'seed'} & set(sets): raise ValueError("set the estimator and the seed with --estimator and --seed, not --set")
-        cfg = BiasConfig(**{**sets, 'estimator': a.estimator, 'seed': a.seed})
-        ctx.show_progress = True
-        rec = run(cfg, a.runs, [], a.out_dir, ctx=ctx)
-    except (ValueError, FileNotFoundError, TypeError, BackendError) as e:
-        p.exit(2, f"vera-bias: error: {e}\n")
-    print(json.dumps(rec['metrics'], indent=2))
+    table_or_run(p, a, BiasConfig, dict(estimator=a.estimator, seed=a.seed), ctx)

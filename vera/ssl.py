@@ -20,7 +20,7 @@ from .samplers import PCD
 from .data import data_home, read_human, read_human_subjects, read_hepmass, read_crop, read_mnist
 from .nets import TabularNet, TabularGenerator
 from .runs import Config, RunContext, run, run_dir, parse_sets
-from .tables import add_table_args, table_command
+from .tables import add_table_args, table_or_run
 from .backends import BackendError
 
 # %% auto #0
@@ -361,19 +361,7 @@ def vera_ssl_cli(argv=None):
     add_table_args(p, SSLConfig.kind)
     a = p.parse_args(argv)
     ctx = RunContext(device=a.device, root=a.root, download=False if a.no_download else None)
-    try:
-        if a.table:
-            out = table_command(a, SSLConfig, ctx=ctx)
-            failed = [r for r in out['records'] if r.get('status') == 'failed']
-            if failed: p.exit(1, f"vera-ssl: {len(failed)} runs failed; the first: {failed[0]['error']}\n")
-            return
-        sets = parse_sets(SSLConfig, a.set)
-        if {'dataset', 'method', 'seed'} & set(sets): raise ValueError(f"set {sorted({'dataset', 'method', 'seed'} & set(sets))} with --dataset, --method and --seed, not --set")
-        cfg = SSLConfig(**{**sets, 'dataset': a.dataset, 'method': a.method, 'seed': a.seed})
-        ctx.show_progress = True
-        rec = run(cfg, a.runs, [], a.out_dir, ctx=ctx)
-    except (ValueError, FileNotFoundError, TypeError, BackendError) as e:
-        p.exit(2, f"vera-ssl: error: {e}\n")
-    print(json.dumps(rec['metrics'], indent=2))
+    rec = table_or_run(p, a, SSLConfig, dict(dataset=a.dataset, method=a.method, seed=a.seed), ctx)
+    if rec is None: return
     if rec['metrics'].get('status') == 'diverged': p.exit(1, f"vera-ssl: the run diverged: {rec['metrics']['error']}\n")
-    print(f"wrote {(Path(a.out_dir) if a.out_dir else run_dir(a.runs, cfg)).resolve()}/metrics.json (key {cfg.key()})")
+    print(f"wrote {(Path(a.out_dir) if a.out_dir else Path(a.runs) / rec['kind'] / rec['key']).resolve()}/metrics.json (key {rec['key']})")

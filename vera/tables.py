@@ -17,7 +17,7 @@ from .backends import make_backend, add_backend_args, backend_from_args
 # %% auto #0
 __all__ = ['SPEC_KEYS', 'spec_dir', 'spec_names', 'load_spec', 'cell_fields', 'matches', 'rows_cols', 'plan', 'assemble',
            'table_markdown', 'write_table', 'results_dir', 'record_roots', 'run_table', 'add_table_args',
-           'table_command']
+           'table_command', 'table_or_run']
 
 # %% ../nbs/05f_tables.ipynb #997707be
 SPEC_KEYS = ('name', 'title', 'kind', 'results', 'metric', 'rows', 'columns', 'presets')
@@ -331,3 +331,27 @@ def table_command(a, config_cls:type, **ctx_kw)->dict:
     print(table_markdown(out['table']))
     if a.publish: print(f"wrote {results_dir(s, a.results)}/table.md, table.json and the records under runs/")
     return out
+
+def table_or_run(p, a, config_cls:type, fixed:dict, # the fields the command's own options set (they may not come from --set)
+                 ctx:RunContext)->dict|None:
+    """The body of an experiment command: the table `--table` names, or one run of `config_cls` with `fixed` and the `--set` fields,
+    recorded under `--runs` (or in `--out-dir`); its metrics printed. Bad input exits 2 in one line, failed runs of a table exit 1."""
+    from .runs import run, parse_sets
+    from .backends import BackendError
+    prog = p.prog
+    try:
+        if a.table:
+            out = table_command(a, config_cls, ctx=ctx)
+            failed = [r for r in out['records'] if r.get('status') == 'failed']
+            if failed: p.exit(1, f"{prog}: {len(failed)} runs failed; the first: {failed[0]['error']}\n")
+            return None
+        sets = parse_sets(config_cls, a.set)
+        if set(fixed) & set(sets):
+            opts = ['--' + k.replace('_', '-') for k in fixed]
+            raise ValueError(f"set {sorted(set(fixed) & set(sets))} with {' and '.join(filter(None, [', '.join(opts[:-1]), opts[-1]]))}, not --set")
+        ctx.show_progress = True
+        rec = run(config_cls(**{**sets, **fixed}), a.runs, [], a.out_dir, ctx=ctx)
+    except (ValueError, FileNotFoundError, TypeError, BackendError) as e:
+        p.exit(2, f"{prog}: error: {e}\n")
+    print(json.dumps(rec['metrics'], indent=2))
+    return rec
