@@ -67,7 +67,9 @@ def _gloo_entry(rank, fn, world, port, args):
     import torch.distributed as dist
     torch.set_num_threads(1)
     dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=world)
-    try: fn(rank, world, *args)
+    try:
+        fn(rank, world, *args)
+        dist.barrier()             # see "Leaving the group" below
     finally: dist.destroy_process_group()
 
 def spawn_gloo(fn, # fn(rank, world_size, *args), importable (pickled by reference)

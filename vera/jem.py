@@ -295,6 +295,7 @@ class JEMConfig(Config):
                            ckpt_path=ckpt if rank == 0 else None, ckpt_every=opts['ckpt_every'], ckpt_minutes=opts['ckpt_minutes'], resume=ctx.resume,
                            log_every=max(1, total // 1000), show_progress=ctx.show_progress if rank == 0 else False, desc=f'JEM {c.method} {c.dataset}',
                            run_config=run_cfg)
+                if world > 1: dist.barrier()       # no rank exits while a gloo worker still frees its last step's tensors (05d_dist)
             except NonFiniteError as e:
                 if rank != 0: raise
                 status, error = 'diverged', str(e)

@@ -23,10 +23,10 @@ from .tables import load_spec, plan, add_table_args, table_command, results_dir
 from .backends import BackendError
 
 # %% auto #0
-__all__ = ['TOY_METHODS', 'COLLAPSE_LOGLIK', 'toy_loglik', 'MaxLikelihood', 'toy_ebm', 'toy_trainer', 'heldout_loglik',
-           'ToyConfig', 'run_toy', 'vera_toy_cli', 'toy_cells', 'paper_numbers', 'table10_checks',
-           'table10_checks_markdown', 'released_protocol', 'plot_curves', 'plot_densities', 'stability_summary',
-           'plot_stability', 'circle_log_density', 'toy_log_density', 'grid_mass', 'toy_ceiling', 'write_toy_ceiling']
+__all__ = ['TOY_METHODS', 'COLLAPSE_LOGLIK', 'toy_loglik', 'toy_ebm', 'toy_trainer', 'heldout_loglik', 'ToyConfig', 'run_toy',
+           'vera_toy_cli', 'toy_cells', 'paper_numbers', 'table10_checks', 'table10_checks_markdown',
+           'released_protocol', 'plot_curves', 'plot_densities', 'stability_summary', 'plot_stability',
+           'circle_log_density', 'toy_log_density', 'grid_mass', 'toy_ceiling', 'write_toy_ceiling']
 
 # %% ../nbs/06a_toy_lib.ipynb #221617ac
 @torch.no_grad()
@@ -36,31 +36,9 @@ def toy_loglik(f, x_test:torch.Tensor, lim:float=4.0, n:int=300)->float:
     return (f(x_test).mean() - g.logz).item()
 
 # %% ../nbs/06a_toy_lib.ipynb #bf593559
-from .vera import Trainer
+from .vera import Trainer, MaxLikelihood
 from .samplers import PCD
 from .core import check_finite, make_adam, NonFiniteError
-
-class MaxLikelihood(Trainer):
-    "Exact maximum likelihood for an energy whose forward pass is a normalised log-density (e.g. `MixtureEBM`)."
-    def __init__(self, ebm:nn.Module, lr:float=1e-3, beta1:float=0.0, beta2:float=0.9,
-                 warmup_iters:int=0, decay_at=(), decay_rate:float=0.3, device=None):
-        super().__init__(warmup_iters, decay_at, decay_rate)
-        self.device = get_device(device)
-        self._init_energy(ebm, lr, beta1, beta2, 0.0, ())
-        self._register(dict(ebm=self.ebm), dict(ebm=self.opt_e), scheduled=('ebm',))
-        self.config = dict(method='ml', lr=lr, beta1=beta1, beta2=beta2, warmup_iters=warmup_iters,
-                           decay_at=list(self.decay_at), decay_rate=decay_rate)
-
-    @torch.no_grad()
-    def sample(self, n:int)->torch.Tensor: return self.ebm.sample(n)
-
-    def step(self, batch)->dict:
-        x = self.prepare_batch(batch)['x']
-        loss = -self.logp(x).mean()
-        check_finite(f'negative log-likelihood at iteration {self.iteration}', loss)
-        self.opt_e.zero_grad(set_to_none=True); loss.backward(); self.opt_e.step()
-        self._sched_step()
-        return {'nll': loss.detach()}
 
 def toy_ebm(kind:str, dim:int=2)->nn.Module:
     "The toy energy: 'mlp' (ToyEBM) or 'mog' (MixtureEBM with 100 components)."

@@ -19,8 +19,8 @@ from .score import GaussianGenerator
 from .entropy import ISScore, ScoreEstimator, entropy_surrogate
 
 # %% auto #0
-__all__ = ['logp_from_output', 'ClassifierTerm', 'EntropyTerm', 'lr_multiplier', 'Trainer', 'VERA', 'save_checkpoint',
-           'load_checkpoint', 'fit']
+__all__ = ['logp_from_output', 'ClassifierTerm', 'EntropyTerm', 'lr_multiplier', 'Trainer', 'VERA', 'MaxLikelihood',
+           'save_checkpoint', 'load_checkpoint', 'fit']
 
 # %% ../nbs/04_vera.ipynb #7e33ba47
 def logp_from_output(out:torch.Tensor)->torch.Tensor:
@@ -245,6 +245,29 @@ class VERA(Trainer):
         self.gen.clamp_sigma(); self._sched_step()
         stats.update(loss_g=loss_g.detach(), sigma=self.gen.sigma.detach())
         return stats
+
+# %% ../nbs/04_vera.ipynb #db939a06
+class MaxLikelihood(Trainer):
+    "Exact maximum likelihood for an energy whose forward pass is a normalised log-density (e.g. `MixtureEBM`)."
+    def __init__(self, ebm:nn.Module, lr:float=1e-3, beta1:float=0.0, beta2:float=0.9,
+                 warmup_iters:int=0, decay_at=(), decay_rate:float=0.3, device=None):
+        super().__init__(warmup_iters, decay_at, decay_rate)
+        self.device = get_device(device)
+        self._init_energy(ebm, lr, beta1, beta2, 0.0, ())
+        self._register(dict(ebm=self.ebm), dict(ebm=self.opt_e), scheduled=('ebm',))
+        self.config = dict(method='ml', lr=lr, beta1=beta1, beta2=beta2, warmup_iters=warmup_iters,
+                           decay_at=list(self.decay_at), decay_rate=decay_rate)
+
+    @torch.no_grad()
+    def sample(self, n:int)->torch.Tensor: return self.ebm.sample(n)
+
+    def step(self, batch)->dict:
+        x = self.prepare_batch(batch)['x']
+        loss = -self.logp(x).mean()
+        check_finite(f'negative log-likelihood at iteration {self.iteration}', loss)
+        self.opt_e.zero_grad(set_to_none=True); loss.backward(); self.opt_e.step()
+        self._sched_step()
+        return {'nll': loss.detach()}
 
 # %% ../nbs/04_vera.ipynb #f76692e1
 _LEAVES = frozenset({str, int, float, bool, type(None), torch.dtype, torch.device})
