@@ -18,7 +18,7 @@ from .score import LinearGaussian
 from .entropy import ISScore
 from .samplers import HMCScore
 from .runs import Config, RunContext, run
-from .tables import add_table_args, table_or_run
+from .tables import add_run_args, run_context, table_or_run
 
 # %% auto #0
 __all__ = ['ESTIMATORS', 'ppca', 'mnist_pca_generator', 'tune_estimator', 'estimate_scores', 'bias_summary', 'BiasConfig',
@@ -220,14 +220,7 @@ def vera_bias_cli(argv=None):
     p = argparse.ArgumentParser(prog='vera-bias', description="Measure one score estimator's bias on the probabilistic-PCA generator of MNIST "
                                 "(Figure 3) and write its record into the run folder; or run a whole table with --table.")
     p.add_argument('--estimator', default='is', choices=ESTIMATORS)
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--set', action='append', default=[], metavar='FIELD=VALUE',
-                   help=f"any other BiasConfig field, e.g. --set burn_in=500; fields: {', '.join(f.name for f in fields(BiasConfig))}")
-    p.add_argument('--out-dir', default=None, help='run folder (default: RUNS/bias/<key>, RUNS from --runs)')
-    p.add_argument('--root', default=None, help='data home (default: $VERA_DATA, else ~/.cache/vera)')
-    p.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: CUDA if available)")
-    p.add_argument('--no-download', action='store_true', help='never download: a missing dataset is an error naming the files')
-    add_table_args(p, BiasConfig.kind)
+    add_run_args(p, BiasConfig, '--set burn_in=500')
     a = p.parse_args(argv)
-    ctx = RunContext(device=a.device, root=a.root, download=False if a.no_download else None)
+    ctx = run_context(a)
     table_or_run(p, a, BiasConfig, dict(estimator=a.estimator, seed=a.seed), ctx)

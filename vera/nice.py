@@ -8,7 +8,7 @@ Docs: https://vera-ebm.github.io/vera/nice_lib.html.md"""
 from __future__ import annotations
 import argparse, io, math, time
 from typing import ClassVar
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
@@ -19,7 +19,7 @@ from .nets import TabularGenerator
 from .vera import VERA, MaxLikelihood, fit, load_checkpoint
 from .samplers import PCD, HMCScore
 from .runs import Config, RunContext
-from .tables import add_table_args, table_or_run
+from .tables import add_run_args, run_context, table_or_run
 
 # %% auto #0
 __all__ = ['NICE_METHODS', 'AdditiveCoupling', 'NICE', 'nice_preprocess', 'logit_to_image', 'nice_trainer', 'NICEBatches',
@@ -312,14 +312,7 @@ def vera_nice_cli(argv=None):
     p = argparse.ArgumentParser(prog='vera-nice', description="Train NICE on MNIST by maximum likelihood, VERA, VERA-HMC or PCD (Table 2) and "
                                 "write its record into the run folder; or run a whole table with --table.")
     p.add_argument('--method', default='vera', choices=NICE_METHODS)
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--set', action='append', default=[], metavar='FIELD=VALUE',
-                   help=f"any other NICEConfig field, e.g. --set ent_weight=0; fields: {', '.join(f.name for f in fields(NICEConfig))}")
-    p.add_argument('--out-dir', default=None, help='run folder (default: RUNS/nice/<key>, RUNS from --runs)')
-    p.add_argument('--root', default=None, help='data home (default: $VERA_DATA, else ~/.cache/vera)')
-    p.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: CUDA if available)")
-    p.add_argument('--no-download', action='store_true', help='never download: a missing dataset is an error naming the files')
-    add_table_args(p, NICEConfig.kind)
+    add_run_args(p, NICEConfig, '--set ent_weight=0')
     a = p.parse_args(argv)
-    ctx = RunContext(device=a.device, root=a.root, download=False if a.no_download else None)
+    ctx = run_context(a)
     table_or_run(p, a, NICEConfig, dict(method=a.method, seed=a.seed), ctx)

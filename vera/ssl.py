@@ -20,7 +20,7 @@ from .samplers import PCD
 from .data import data_home, read_human, read_human_subjects, read_hepmass, read_crop, read_mnist
 from .nets import TabularNet, TabularGenerator
 from .runs import Config, RunContext, run, run_dir, parse_sets
-from .tables import add_table_args, table_or_run
+from .tables import add_run_args, run_context, table_or_run
 from .backends import BackendError
 
 # %% auto #0
@@ -351,16 +351,9 @@ def vera_ssl_cli(argv=None):
                                 '(metrics.json: validation-accuracy curve, val_acc_tail) into the run folder; or run a whole table with --table.')
     p.add_argument('--dataset', default='human', choices=DATASETS, help='dataset (default: human)')
     p.add_argument('--method', default='vera', choices=SSL_METHODS, help='method (default: vera)')
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--set', action='append', default=[], metavar='FIELD=VALUE',
-                   help=f"any other SSLConfig field, e.g. --set n_iters=3000 --set lr=3e-4 --set decay_at='[0.6, 0.8]'; fields: {', '.join(f.name for f in fields(SSLConfig))}")
-    p.add_argument('--out-dir', default=None, help='run folder (default: RUNS/ssl/<key>, RUNS from --runs)')
-    p.add_argument('--root', default=None, help='data home (default: $VERA_DATA, else ~/.cache/vera)')
-    p.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: CUDA if available)")
-    p.add_argument('--no-download', action='store_true', help='never download: a missing dataset is an error naming the files')
-    add_table_args(p, SSLConfig.kind)
+    add_run_args(p, SSLConfig, "--set n_iters=3000 --set lr=3e-4 --set decay_at='[0.6, 0.8]'")
     a = p.parse_args(argv)
-    ctx = RunContext(device=a.device, root=a.root, download=False if a.no_download else None)
+    ctx = run_context(a)
     rec = table_or_run(p, a, SSLConfig, dict(dataset=a.dataset, method=a.method, seed=a.seed), ctx)
     if rec is None: return
     if rec['metrics'].get('status') == 'diverged': p.exit(1, f"vera-ssl: the run diverged: {rec['metrics']['error']}\n")

@@ -17,7 +17,7 @@ from .backends import make_backend, add_backend_args, backend_from_args
 # %% auto #0
 __all__ = ['SPEC_KEYS', 'spec_dir', 'spec_names', 'load_spec', 'cell_fields', 'matches', 'rows_cols', 'plan', 'assemble',
            'table_markdown', 'write_table', 'results_dir', 'record_roots', 'run_table', 'add_table_args',
-           'table_command', 'table_or_run']
+           'add_run_args', 'run_context', 'table_command', 'table_or_run']
 
 # %% ../nbs/05f_tables.ipynb #997707be
 SPEC_KEYS = ('name', 'title', 'kind', 'results', 'metric', 'rows', 'columns', 'presets')
@@ -322,6 +322,22 @@ def add_table_args(p, kind:str):
     g.add_argument('--publish', action='store_true', help='copy finished records into the results folder and write the table there')
     add_backend_args(p)
     return g
+
+def add_run_args(p, config_cls:type, example:str):
+    "Add the options every experiment command shares: --seed, --set (any other field of `config_cls`, e.g. `example`), --out-dir, --root, --device, --no-download, and the table options."
+    from dataclasses import fields
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--set', action='append', default=[], metavar='FIELD=VALUE',
+                   help=f"any other {config_cls.__name__} field, e.g. {example}; fields: {', '.join(f.name for f in fields(config_cls))}")
+    p.add_argument('--out-dir', default=None, help=f'run folder (default: RUNS/{config_cls.kind}/<key>, RUNS from --runs)')
+    p.add_argument('--root', default=None, help='data home (default: $VERA_DATA, else ~/.cache/vera)')
+    p.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: CUDA if available)")
+    p.add_argument('--no-download', action='store_true', help='never download: a missing dataset is an error naming the files')
+    add_table_args(p, config_cls.kind)
+
+def run_context(a)->RunContext:
+    "The `RunContext` that parsed experiment-command arguments (`add_run_args`) ask for."
+    return RunContext(device=a.device, root=a.root, download=False if a.no_download else None)
 
 def table_command(a, config_cls:type, **ctx_kw)->dict:
     "Run the table the parsed arguments `a` ask for; print its markdown."
