@@ -13,7 +13,7 @@ from .core import normal_log_prob, std_normal_log_prob, LOG2PI, make_adam
 from .score import GaussianGenerator, LinearGaussian
 
 # %% auto #0
-__all__ = ['entropy_surrogate', 'Posterior', 'ScoreEstimator', 'ExactScore', 'ess', 'ISScore']
+__all__ = ['entropy_surrogate', 'Posterior', 'ScoreEstimator', 'ExactScore', 'ess', 'ISScore', 'proposal_ess']
 
 # %% ../nbs/03_entropy.ipynb #a3071521
 def entropy_surrogate(x:torch.Tensor, # (B, ...) reparameterised generator samples (carrying the graph)
@@ -113,3 +113,17 @@ class ISScore(ScoreEstimator):
 
     def get_extra_state(self): return {'opt': self.opt.state_dict()}
     def set_extra_state(self, state): self.opt.load_state_dict(state['opt'])
+
+# %% ../nbs/03_entropy.ipynb #633750b0
+@torch.no_grad()
+def proposal_ess(est:ISScore, gen:GaussianGenerator, n:int=1000, chunk:int=500)->dict:
+    "Mean ESS over `n` fresh generator samples with k = est.num_samples proposals: the trained xi_eta(z|z0) and the prior N(0, I)."
+    if n < 1 or chunk < 1: raise ValueError(f"n and chunk must be positive, got {n} and {chunk}")
+    trained, prior = [], []
+    for lo in range(0, n, chunk):
+        x, z0 = gen.sample(min(chunk, n - lo)); x, z0 = x.detach(), z0.detach()
+        trained.append(ess(est.log_weights(gen, x, z0)[2]))
+        z = torch.randn(est.num_samples, *z0.shape, dtype=z0.dtype, device=z0.device)
+        sq = (x.unsqueeze(0) - gen.mean(z)).reshape(*z.shape[:2], -1).pow(2).sum(-1)
+        prior.append(ess(-0.5 * sq / gen.sigma ** 2))       # log q(x|z) up to a constant: q(z) and the proposal cancel
+    return dict(trained=torch.cat(trained).mean().item(), prior=torch.cat(prior).mean().item(), k=est.num_samples, n=n)

@@ -18,6 +18,7 @@ from .data import load_image_tensors
 from .nets import TabularGenerator
 from .vera import VERA, MaxLikelihood, fit, load_checkpoint
 from .samplers import PCD, HMCScore
+from .entropy import ISScore, proposal_ess
 from .runs import Config, RunContext
 from .tables import add_run_args, run_context, table_or_run
 
@@ -246,6 +247,12 @@ class NICEConfig(Config):
         curve = [e for e in hist['eval'] if 'val_loglik' in e]
         files = []
         if status == 'ok':
+            if self.method in ('vera', 'vera_hmc'):        # the generator as it trained (its BatchNorm never in evaluation mode)
+                m.update(sigma=tr.gen.sigma.item(), ess_last_step=hist['stats'].get('ess', [None])[-1])
+                if isinstance(tr.estimator, ISScore):
+                    e = proposal_ess(tr.estimator, tr.gen, n=1000, chunk=250)
+                    m.update(ess_trained=e['trained'], ess_prior=e['prior'], ess_k=e['k'])
+                with torch.no_grad(): _grid_png(tr.sample(64), out / 'samples_neg.png'); files.append('samples_neg.png')
             tr.train(False)
             te = nice_loglik(tr.ebm, y_te, j_te)
             if not te['finite']: m.update(status='diverged', error='the final flow gives a non-finite log-likelihood on test images')
@@ -256,9 +263,7 @@ class NICEConfig(Config):
             g = torch.Generator().manual_seed(3)
             with torch.no_grad():
                 _grid_png(tr.ebm.decode(torch.randn(64, tr.ebm.dim, generator=g).to(dev)), out / 'samples_nice.png'); files.append('samples_nice.png')
-                if self.method in ('vera', 'vera_hmc'): _grid_png(tr.sample(64), out / 'samples_neg.png'); files.append('samples_neg.png')
                 if self.method == 'pcd': _grid_png(tr.buffer.sample(64)[0], out / 'samples_neg.png'); files.append('samples_neg.png')
-            if self.method in ('vera', 'vera_hmc'): m.update(sigma=tr.gen.sigma.item(), ess=hist['stats'].get('ess', [None])[-1])
             tr.train(True)
         if curve: _nice_curve(out / 'curve.png', curve, f'NICE, {self.method}'); files.append('curve.png')
         return dict(metrics=m, eval_curve=curve, files=files, budget=dict(epochs=self.epochs if not self.n_iters else round(total / ipe, 3)))
@@ -280,13 +285,14 @@ def nice_runs(spec, preset:str, roots)->list:
     return out
 
 def nice_markdown(runs:list)->str:
-    "One line per run: learning rate, final test and validation log-likelihood (logit and pixel space), epochs, seconds per iteration, status."
-    rows = ['| method | seed | lr | test (logit) | test (pixel) | validation (logit) | epochs | s / iteration | status |', '|---|---|---|---|---|---|---|---|---|']
+    "One line per run: learning rate, final test and validation log-likelihood (logit and pixel space), the ESS of VERA's proposal, epochs, seconds per iteration, status."
+    rows = ['| method | seed | lr | test (logit) | test (pixel) | validation (logit) | ESS, trained / prior (k = 20) | epochs | s / iteration | status |', '|---|---|---|---|---|---|---|---|---|---|']
     f = lambda v: '' if v is None else f'{v:.1f}'
     for r in runs:
-        if r['record'] is None: rows.append(f"| {r['label']} | {r['seed']} | {r['lr']:g} | *not run* | | | | | |"); continue
+        if r['record'] is None: rows.append(f"| {r['label']} | {r['seed']} | {r['lr']:g} | *not run* | | | | | | |"); continue
         m = r['record']['metrics']
         rows.append(f"| {r['label']} | {r['seed']} | {r['lr']:g} | {f(m.get('test_loglik'))} | {f(m.get('test_loglik_pixel'))} | {f(m.get('val_loglik'))} | "
+                    f"{'' if m.get('ess_trained') is None else format(m['ess_trained'], '.2f') + ' / ' + format(m['ess_prior'], '.2f')} | "
                     f"{m['epochs']:.2f} | {m['sec_per_iter']:.2f} | {m['status']} |")
     return '\n'.join(rows)
 
