@@ -4,7 +4,7 @@ import ast, json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPERIMENTS = {'toy', 'ssl', 'jem', 'bias', 'nice'}
+EXPERIMENTS = {'toy', 'ssl', 'jem', 'bias', 'nice', 'modes'}
 
 def imports(mod:str)->set:
     "The vera modules `vera/<mod>.py` imports (absolute or relative)."

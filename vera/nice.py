@@ -270,19 +270,9 @@ class NICEConfig(Config):
 
 # %% ../nbs/08a_nice_lib.ipynb #ffba812c
 def nice_runs(spec, preset:str, roots)->list:
-    "Every run of a NICE table at `preset`, in plan order: dicts with row, label, seed, phase, lr, record (or None) and folder (or None)."
-    from vera.tables import load_spec, plan
-    from vera.runs import read_records, find_record
-    s = load_spec(spec); labels = {r['id']: r['label'] for r in s['rows']}
-    roots = [Path(r) for r in roots if r is not None]
-    out, seen = [], set()
-    for q in plan(s, preset, read_records(roots, 'nice')):
-        cfg = NICEConfig.from_dict(q['fields'])
-        if cfg.key() in seen: continue
-        seen.add(cfg.key())
-        hit = next(((rec, r / cfg.kind / cfg.key()) for r in roots if (rec := find_record(cfg, [r])) is not None), (None, None))
-        out.append(dict(row=q['row'], label=labels[q['row']], seed=cfg.seed, phase=q['phase'], lr=cfg.lr, record=hit[0], folder=hit[1]))
-    return out
+    "Every run of a NICE table at `preset`, in plan order (`vera.tables.planned_runs`), each with its learning rate `lr`."
+    from vera.tables import planned_runs
+    return [{**r, 'lr': r['config'].lr} for r in planned_runs(spec, preset, NICEConfig, roots)]
 
 def nice_markdown(runs:list)->str:
     "One line per run: learning rate, final test and validation log-likelihood (logit and pixel space), the ESS of VERA's proposal, epochs, seconds per iteration, status."

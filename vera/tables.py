@@ -16,8 +16,8 @@ from .backends import make_backend, add_backend_args, backend_from_args
 
 # %% auto #0
 __all__ = ['SPEC_KEYS', 'spec_dir', 'spec_names', 'load_spec', 'cell_fields', 'matches', 'rows_cols', 'plan', 'assemble',
-           'table_markdown', 'write_table', 'results_dir', 'record_roots', 'run_table', 'add_table_args',
-           'add_run_args', 'run_context', 'table_command', 'table_or_run']
+           'table_markdown', 'write_table', 'results_dir', 'record_roots', 'planned_runs', 'run_table',
+           'add_table_args', 'add_run_args', 'run_context', 'table_command', 'table_or_run']
 
 # %% ../nbs/05f_tables.ipynb #997707be
 SPEC_KEYS = ('name', 'title', 'kind', 'results', 'metric', 'rows', 'columns', 'presets')
@@ -284,6 +284,21 @@ def record_roots(spec, results:str|Path|None='results')->list:
     if results is None: return []
     s = load_spec(spec)
     return [results_dir(s, results) / 'runs', *(Path(results) / x / 'runs' for x in s.get('records', []))]
+
+def planned_runs(spec, preset:str, config_cls:type, roots:Iterable # folders of records (run roots, committed records)
+                )->list:
+    "Every distinct run of `spec` at `preset` in plan order (a tuned table: as far as its finished selection runs let it plan), each a dict of row, label, seed, phase, config, and its record and folder (None while not finished)."
+    from .runs import find_record
+    s = load_spec(spec); labels = {r['id']: r['label'] for r in s['rows']}
+    roots = [Path(r) for r in roots if r is not None]
+    out, seen = [], set()
+    for q in plan(s, preset, read_records(roots, s['kind'])):
+        cfg = config_cls.from_dict(q['fields'])
+        if cfg.key() in seen: continue
+        seen.add(cfg.key())
+        hit = next(((rec, r / cfg.kind / cfg.key()) for r in roots if (rec := find_record(cfg, [r])) is not None), (None, None))
+        out.append(dict(row=q['row'], label=labels[q['row']], seed=cfg.seed, phase=q['phase'], config=cfg, record=hit[0], folder=hit[1]))
+    return out
 
 def run_table(spec, preset:str, config_cls:type, # the experiment's Config class
               root:str|Path='runs', results:str|Path|None='results', # None: adopt no committed records
