@@ -14,9 +14,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .core import seed_everything, get_device, NonFiniteError, atomic_write_bytes, progress
+from .core import seed_everything, get_device, atomic_write_bytes, progress
 from .data import load_image_tensors
-from .vera import VERA, fit, load_checkpoint
+from .vera import VERA, fit_run
 from .runs import Config, RunContext
 from .tables import add_run_args, run_context, table_or_run
 
@@ -206,14 +206,9 @@ class ModesConfig(Config):
             try: r = count_modes(clf, generator_samples(t, self.n_eval))
             finally: t.gen.train(False)
             return {'modes': r['modes'], 'kl': r['kl']}
-        status, error = 'ok', None
-        try:
-            hist = fit(tr, data, total, eval_fn=ev, eval_every=self.eval_every or ipe, ckpt_path=out / 'checkpoint.pt', ckpt_minutes=5.0,
-                       resume=ctx.resume, run_config=self.to_dict(), log_every=max(1, total // 1000), show_progress=ctx.show_progress,
-                       desc=f'VERA StackedMNIST λ={self.ent_weight:g}')
-        except NonFiniteError as e:
-            status, error = 'diverged', str(e)
-            hist = load_checkpoint(out / 'checkpoint.pt')['history'] if (out / 'checkpoint.pt').exists() else {'eval': [], 'stats': {}}
+        hist, status, error = fit_run(tr, data, total, out / 'checkpoint.pt', eval_fn=ev, eval_every=self.eval_every or ipe, ckpt_minutes=5.0,
+                                      resume=ctx.resume, run_config=self.to_dict(), log_every=max(1, total // 1000),
+                                      show_progress=ctx.show_progress, desc=f'VERA StackedMNIST λ={self.ent_weight:g}')
         m = dict(status=status, error=error, iterations=tr.iteration, epochs=tr.iteration / ipe, clf_test_acc=clf_acc,
                  sec_per_iter=(time.time() - t0) / max(1, tr.iteration), paper_epochs=17)
         files, extra = [], {}

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
-from .core import seed_everything, get_device, std_normal_log_prob, NonFiniteError, atomic_write_bytes
+from .core import seed_everything, get_device, std_normal_log_prob, atomic_write_bytes
 from .data import load_image_tensors
 from .nets import TabularGenerator
-from .vera import VERA, MaxLikelihood, fit, load_checkpoint
+from .vera import VERA, MaxLikelihood, fit_run
 from .samplers import PCD, HMCScore
 from .entropy import ISScore, proposal_ess
 from .runs import Config, RunContext
@@ -234,14 +234,10 @@ class NICEConfig(Config):
         def ev(t):
             r = nice_loglik(t.ebm, y_va[:self.n_eval], j_va[:self.n_eval]) if self.n_val else nice_loglik(t.ebm, y_te[:self.n_eval], j_te[:self.n_eval])
             return {'val_loglik' if self.n_val else 'test_loglik_during': r['logit']}
-        status, error, t0 = 'ok', None, time.time()
-        try:
-            hist = fit(tr, data, total, eval_fn=ev, eval_every=self.eval_every or ipe, ckpt_path=out / 'checkpoint.pt', ckpt_minutes=5.0,
-                       resume=ctx.resume, run_config=self.to_dict(), log_every=max(1, total // 1000), show_progress=ctx.show_progress,
-                       desc=f'NICE {self.method}')
-        except NonFiniteError as e:
-            status, error = 'diverged', str(e)
-            hist = load_checkpoint(out / 'checkpoint.pt')['history'] if (out / 'checkpoint.pt').exists() else {'eval': [], 'stats': {}}
+        t0 = time.time()
+        hist, status, error = fit_run(tr, data, total, out / 'checkpoint.pt', eval_fn=ev, eval_every=self.eval_every or ipe, ckpt_minutes=5.0,
+                                      resume=ctx.resume, run_config=self.to_dict(), log_every=max(1, total // 1000),
+                                      show_progress=ctx.show_progress, desc=f'NICE {self.method}')
         m = dict(status=status, error=error, method=self.method, iterations=tr.iteration, epochs=tr.iteration / ipe, iters_per_epoch=ipe,
                  sec_per_iter=(time.time() - t0) / max(1, tr.iteration), paper_epochs=400)
         curve = [e for e in hist['eval'] if 'val_loglik' in e]

@@ -20,7 +20,7 @@ from .entropy import ISScore, ScoreEstimator, entropy_surrogate
 
 # %% auto #0
 __all__ = ['logp_from_output', 'ClassifierTerm', 'EntropyTerm', 'lr_multiplier', 'Trainer', 'VERA', 'MaxLikelihood',
-           'save_checkpoint', 'load_checkpoint', 'fit']
+           'save_checkpoint', 'load_checkpoint', 'fit', 'fit_run']
 
 # %% ../nbs/04_vera.ipynb #7e33ba47
 def logp_from_output(out:torch.Tensor)->torch.Tensor:
@@ -426,3 +426,10 @@ def fit(trainer:Trainer, data, # callable data(iteration) -> batch, or an iterab
     if eval_fn is not None and not (history['eval'] and history['eval'][-1]['iteration'] == trainer.iteration): _evaluate()
     _save()
     return history
+
+def fit_run(trainer:Trainer, data, n_iters:int, ckpt_path:str|Path, **kw)->tuple: # (history, 'ok' or 'diverged', the error or None)
+    "`fit` for one run of an experiment: a non-finite loss ends the run as 'diverged', with the history of its last checkpoint, instead of raising."
+    try: return fit(trainer, data, n_iters, ckpt_path=ckpt_path, **kw), 'ok', None
+    except NonFiniteError as e:
+        p = Path(ckpt_path)
+        return (load_checkpoint(p)['history'] if p.exists() else {'iteration': [], 'stats': {}, 'eval': []}), 'diverged', str(e)
