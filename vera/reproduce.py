@@ -86,8 +86,11 @@ def reproduce(name:str, # a table with a notebook (see `reproducible`)
     if dry_run:
         t = assemble(s, preset, _record_roots(s, out, results))
         recs = read_records(_record_roots(s, out, results), s['kind'])
-        todo = [f"{q['row']}/{q['col']} seed {q['seed']}" + (f" (grid setting {q['setting'] + 1})" if q['phase'] == 'select' else '')
-                for q in plan(s, preset, recs) if not any(matches(r, q['fields']) for r in recs)]   # a tuned table: only what its finished runs let it plan now
+        same = {}                  # one run may fill several cells (a table reading two metrics of the same runs): listed once
+        for q in plan(s, preset, recs):   # a tuned table: only what its finished runs let it plan now
+            if not any(matches(r, q['fields']) for r in recs): same.setdefault(json.dumps(q['fields'], sort_keys=True), []).append(q)
+        todo = [' = '.join(f"{q['row']}/{q['col']}" for q in qs) + f" seed {qs[0]['seed']}" + (f" (grid setting {qs[0]['setting'] + 1})" if qs[0]['phase'] == 'select' else '')
+                for qs in same.values()]
         return dict(table=name, preset=preset, to_run=todo, done=sum(c['planned'] - len(c['missing']) for c in t['cells'].values()))
     be = make_backend(backend, jobs, s['presets'][preset].get('resources'))
     if be.name != 'local': be.check()      # a missing extra or a cluster that does not answer: one line, before the notebook starts
