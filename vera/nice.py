@@ -8,6 +8,7 @@ Docs: https://vera-ebm.github.io/vera/nice_lib.html.md"""
 from __future__ import annotations
 import argparse, io, math, time
 from typing import ClassVar
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -293,13 +294,14 @@ def nice_markdown(runs:list)->str:
 def plot_figure2(runs:list, seed:int=0):
     "Figure 2: per method (its reported run at `seed`), the flow's exact samples beside the samples it was trained against."
     import matplotlib.pyplot as plt, matplotlib.image as mpimg
-    have = [r for r in runs if r['seed'] == seed and r['record'] is not None and r['folder'] is not None and r['phase'] != 'select'
-            and (r['folder'] / 'samples_nice.png').exists()]
+    chosen = {r['row']: dataclasses.replace(r['config'], seed=seed) for r in runs if r['phase'] != 'select'}   # a tuned row: its chosen setting
+    have = [r for r in runs if r['seed'] == seed and r['record'] is not None and r['folder'] is not None
+            and (r['phase'] != 'select' or chosen.get(r['row']) == r['config']) and (r['folder'] / 'samples_nice.png').exists()]
     have = have or [r for r in runs if r['seed'] == seed and r['record'] is not None and r['folder'] is not None and (r['folder'] / 'samples_nice.png').exists()]
     if not have: return None
     fig, axs = plt.subplots(len(have), 2, figsize=(5, 2.5 * len(have)), squeeze=False)
     for (a, b), r in zip(axs, have):
-        a.imshow(mpimg.imread(r['folder'] / 'samples_nice.png'), cmap='gray'); a.set_title(f"{r['label']}: NICE samples", fontsize=8)
+        a.imshow(mpimg.imread(r['folder'] / 'samples_nice.png'), cmap='gray'); a.set_title(f"{r['label']}, lr {r['config'].lr:g}: NICE samples", fontsize=8)
         neg = r['folder'] / 'samples_neg.png'
         if neg.exists(): b.imshow(mpimg.imread(neg), cmap='gray'); b.set_title('generator' if 'VERA' in r['label'] else 'replay buffer', fontsize=8)
         for x in (a, b): x.axis('off')
