@@ -228,7 +228,7 @@ def _fmt_selection(x:dict, scale:float, digits:int)->str:
 def _budget_line(t:dict)->str|None:
     "The training budget of every cell, said once where the cells share it."
     u, cells = t.get('budget_unit', 'iterations'), t['cells']
-    fmt = lambda b: ' / '.join(f'{x:,}' if isinstance(x, (int, float)) else str(x) for x in b) + f' {u}'
+    fmt = lambda b: ' / '.join(f'{x:,}' if isinstance(x, (int, float)) else str(x) for x in b) + ' ' + (u[:-1] if b == [1] and u.endswith('s') else u)   # 1 epoch
     every = {json.dumps(c['budget']) for c in cells.values() if c['budget']}
     if not every: return None
     if len(every) == 1: return f"every cell {fmt(json.loads(every.pop()))}"
