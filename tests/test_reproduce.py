@@ -113,3 +113,11 @@ def test_smoke_preset_end_to_end(tmp_path, table):
     assert all(c['mean'] is not None or c['diverged'] for c in t['cells'].values()), t
     assert (tmp_path / table / 'smoke' / 'notebook.ipynb').exists()
     assert (ROOT / 'pyproject.toml').stat().st_mtime_ns == before, "a papermill run exported the notebooks into the project"
+
+def test_ess_reads_the_runs_table2_plans():
+    "The ESS table is Table 2's VERA runs read for another metric: at every preset its runs are runs of Table 2, chosen by the same grid."
+    key = lambda q: json.dumps(q['fields'], sort_keys=True)
+    for p in load_spec('ess')['presets']:
+        mine, t2 = {key(q) for q in plan('ess', p)}, {key(q) for q in plan('table2', p)}
+        assert mine and mine <= t2, (p, mine - t2)
+    assert load_spec('ess')['presets']['cpu']['select']['grid']['vera'] == load_spec('table2')['presets']['cpu']['select']['grid']['vera']
