@@ -136,11 +136,6 @@ class NICEBatches:
 # %% ../nbs/08a_nice_lib.ipynb #6cd093e1
 ESS_WIDTHS = (0.1, 0.03, 0.01, 0.003, 0.001)   # fixed proposal widths at which a VERA run also reads the ESS
 
-def _ess_at_width(gen, width:float, noise_dim:int, k:int)->float:
-    "The ESS of `gen`'s importance sampler with the proposal N(z0, width^2 I) in place of the trained one."
-    p = next(gen.parameters())
-    return proposal_ess(ISScore(noise_dim, k, init_post_std=width).to(p.device, p.dtype), gen, n=1000, chunk=250)['trained']
-
 def _grid_png(y:torch.Tensor, path:Path, nrow:int=8):
     "Logit-space samples as a PNG grid of images."
     from torchvision.utils import save_image
@@ -254,9 +249,8 @@ class NICEConfig(Config):
             if self.method in ('vera', 'vera_hmc'):        # the generator as it trained (its BatchNorm never in evaluation mode)
                 m.update(sigma=tr.gen.sigma.item(), ess_last_step=hist['stats'].get('ess', [None])[-1])
                 if isinstance(tr.estimator, ISScore):
-                    e = proposal_ess(tr.estimator, tr.gen, n=1000, chunk=250)
-                    m.update(ess_trained=e['trained'], ess_prior=e['prior'], ess_k=e['k'], eta_mean=tr.estimator.post.eta.mean().item(),
-                             ess_by_width={f'{w:g}': _ess_at_width(tr.gen, w, self.noise_dim, self.num_samples) for w in ESS_WIDTHS})
+                    e = proposal_ess(tr.estimator, tr.gen, n=1000, chunk=250, widths=ESS_WIDTHS)
+                    m.update(ess_trained=e['trained'], ess_prior=e['prior'], ess_k=e['k'], eta_mean=tr.estimator.post.eta.mean().item(), ess_by_width=e['by_width'])
                 with torch.no_grad(): _grid_png(tr.sample(64), out / 'samples_neg.png'); files.append('samples_neg.png')
             tr.train(False)
             te = nice_loglik(tr.ebm, y_te, j_te)
