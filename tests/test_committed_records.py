@@ -35,7 +35,7 @@ def test_table6_records_are_finished_runs(no_data, spec):
         assert run(c, no_data / 'runs', [committed], ctx=RunContext(download=False)) == finished(c, run_dir(committed, c))
     assert not (no_data / 'runs').exists()          # taken as finished: nothing was trained, no run folder made
 
-@pytest.mark.parametrize('spec', ['jem', 'jem_v1', 'jem_attempts', 'jem_classifier', 'jem_lambda_sweep', 'jem_train_accuracy'])
+@pytest.mark.parametrize('spec', ['jem', 'jem_v1', 'jem_attempts', 'jem_classifier', 'jem_lambda_sweep', 'jem_train_accuracy', 'ess_jem'])
 def test_jem_records_are_finished_runs(no_data, spec):
     "Every committed JEM record is the finished run of a config its spec plans, in that config's folder, adopted with no data and nothing trained."
     from vera.jem import JEMConfig

@@ -117,20 +117,25 @@ class ISScore(ScoreEstimator):
 # %% ../nbs/03_entropy.ipynb #633750b0
 @torch.no_grad()
 def proposal_ess(est:ISScore, gen:GaussianGenerator, n:int=1000, chunk:int=500,
-                 widths:tuple=() # also the ESS of fixed proposals N(z0, w^2 I) at these widths, on the same generator samples
+                 widths:tuple=(), # also the ESS of fixed proposals N(z0, w^2 I) at these widths, on the same generator samples
+                 k:int|None=None # importance samples per point; None: est.num_samples, the k it trained with
                 )->dict:
-    "Mean ESS over `n` fresh generator samples with k = est.num_samples proposals: the trained xi_eta(z|z0), the prior N(0, I) and any fixed `widths`."
+    "Mean ESS over `n` fresh generator samples with k proposals each: the trained xi_eta(z|z0), the prior N(0, I) and any fixed `widths`."
     if n < 1 or chunk < 1: raise ValueError(f"n and chunk must be positive, got {n} and {chunk}")
     if not all(w > 0 for w in widths): raise ValueError(f"widths must be positive, got {widths}")
+    k = est.num_samples if k is None else k
     p = next(iter(est.post.parameters()))
-    fixed = [ISScore(len(est.post.log_eta), est.num_samples, init_post_std=w).to(p.device, p.dtype) for w in widths]
+    if k != est.num_samples:              # the same trained eta, drawing k proposals
+        est = ISScore(len(est.post.log_eta), k).to(p.device, p.dtype)
+        est.post.load_state_dict(dict(log_eta=p.detach()))
+    fixed = [ISScore(len(est.post.log_eta), k, init_post_std=w).to(p.device, p.dtype) for w in widths]
     trained, prior, by = [], [], [[] for _ in widths]
     for lo in range(0, n, chunk):
         x, z0 = gen.sample(min(chunk, n - lo)); x, z0 = x.detach(), z0.detach()
         trained.append(ess(est.log_weights(gen, x, z0)[2]))
         for f, out in zip(fixed, by): out.append(ess(f.log_weights(gen, x, z0)[2]))
-        z = torch.randn(est.num_samples, *z0.shape, dtype=z0.dtype, device=z0.device)
+        z = torch.randn(k, *z0.shape, dtype=z0.dtype, device=z0.device)
         sq = (x.unsqueeze(0) - gen.mean(z)).reshape(*z.shape[:2], -1).pow(2).sum(-1)
         prior.append(ess(-0.5 * sq / gen.sigma ** 2))       # log q(x|z) up to a constant: q(z) and the proposal cancel
-    return dict(trained=torch.cat(trained).mean().item(), prior=torch.cat(prior).mean().item(), k=est.num_samples, n=n,
+    return dict(trained=torch.cat(trained).mean().item(), prior=torch.cat(prior).mean().item(), k=k, n=n,
                 by_width={f'{w:g}': torch.cat(v).mean().item() for w, v in zip(widths, by)})

@@ -20,6 +20,7 @@ from .metrics import (OOD_KINDS, evaluate_classifier, ood_report, fetch_inceptio
                           _torch_fidelity, _eval_mode, _net_device)
 from .dist import init_distributed, sync_trainer, check_accel, accelerate
 from .score import GaussianGenerator
+from .entropy import proposal_ess
 from .vera import VERA, Trainer, ClassifierTerm, fit, load_checkpoint
 from .samplers import latent_mala, PCD, sgld
 from .runs import Config, RunContext, run, run_dir, finished, find_record, run_grid, publish
@@ -27,9 +28,9 @@ from .tables import run_table, load_spec, plan, rows_cols, cell_fields, assemble
 from .backends import backend_from_args, BackendError
 
 # %% auto #0
-__all__ = ['JEM_METHODS', 'JEM_OPTIONS', 'JEM_PRESETS', 'JEM_PRESET_OPTIONS', 'class_conditional_samples', 'bucket_by_class',
-           'save_grid', 'refine_samples', 'class_grid', 'ClassifierTrainer', 'train_signals', 'jem_options',
-           'JEMConfig', 'run_jem', 'jem_runs', 'vera_jem_cli', 'jem_spec', 'jem_table']
+__all__ = ['JEM_METHODS', 'ESS_K', 'JEM_OPTIONS', 'JEM_PRESETS', 'JEM_PRESET_OPTIONS', 'class_conditional_samples',
+           'bucket_by_class', 'save_grid', 'refine_samples', 'class_grid', 'ClassifierTrainer', 'train_signals',
+           'jem_options', 'JEMConfig', 'run_jem', 'jem_runs', 'vera_jem_cli', 'jem_spec', 'jem_table']
 
 # %% ../nbs/07a_jem_lib.ipynb #d3db8f5d
 def class_conditional_samples(net:nn.Module, # images -> logits (B, K)
@@ -148,9 +149,11 @@ def train_signals(stats:dict # a run's logged step statistics {name: [values]}
 
 # %% ../nbs/07a_jem_lib.ipynb #d9a20308
 JEM_METHODS = ('vera', 'pcd', 'classifier')
+ESS_K = 20   # a VERA run's final ESS uses the paper's k = 20 importance samples per point, whatever k it trained with
 JEM_OPTIONS = {'inception_weights': None, # InceptionV3 weights for FID/IS (None: $VERA_INCEPTION_WEIGHTS, else torch-fidelity's copy)
                'ckpt_minutes': 10.0, # checkpoint every this many minutes (None: off)
-               'ckpt_every': 0} # and every this many iterations (0: off)
+               'ckpt_every': 0, # and every this many iterations (0: off)
+               'ess_samples': 1000} # generator samples over which a VERA run's final ESS is averaged
 
 def _is_int(v): return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 
@@ -162,6 +165,7 @@ def jem_options(options:dict|None=None)->dict:
     m = o['ckpt_minutes']
     if m is not None and not (isinstance(m, (int, float)) and not isinstance(m, bool) and m > 0): raise ValueError(f"ckpt_minutes must be positive or None, got {m!r}")
     if not (_is_int(o['ckpt_every']) and o['ckpt_every'] >= 0): raise ValueError(f"ckpt_every must be an integer >= 0, got {o['ckpt_every']!r}")
+    if not (_is_int(o['ess_samples']) and o['ess_samples'] >= 1): raise ValueError(f"ess_samples must be a positive integer, got {o['ess_samples']!r}")
     return o
 
 @dataclass(frozen=True)
@@ -340,6 +344,9 @@ class JEMConfig(Config):
                 else: metrics['fid_skipped'] = ('FID and IS are defined for 3-channel images (ImageNet Inception network); '
                                                 f'{c.dataset} has {C} channel(s)') if C != 3 else 'fid=False was asked'
                 tr.train(True)
+                if c.method == 'vera':     # last: the generator as it trained, whose BatchNorm statistics these draws move and nothing after reads
+                    e = proposal_ess(tr.estimator, tr.gen, n=opts['ess_samples'], chunk=50, k=ESS_K)
+                    metrics.update(ess_trained=e['trained'], ess_prior=e['prior'], ess_k=e['k'], ess_n=e['n'], eta_mean=tr.estimator.post.eta.mean().item())
             if hist['eval']: _plot_curve(out, hist['eval']); files.append('curve.png')
             return dict(metrics=metrics, eval_curve=hist['eval'], train_curve=dict(iteration=hist['iteration'], **hist['stats']), files=files)
         finally:
@@ -395,7 +402,7 @@ def jem_runs(spec='jem' # a table spec of JEM runs (name, file or dict)
     return out
 
 JEM_PRESETS = jem_runs('jem')   # field values that differ from JEMConfig's defaults, by run name
-JEM_PRESET_OPTIONS = {'mnist_cpu': dict(ckpt_minutes=5.0), 'smoke': dict(ckpt_minutes=None, ckpt_every=10)}   # their run options (`jem_options`)
+JEM_PRESET_OPTIONS = {'mnist_cpu': dict(ckpt_minutes=5.0), 'smoke': dict(ckpt_minutes=None, ckpt_every=10, ess_samples=100)}   # their run options (`jem_options`)
 
 # %% ../nbs/07a_jem_lib.ipynb #e8d5963a
 def vera_jem_cli(argv=None):
