@@ -295,7 +295,7 @@ def plot_figure2(runs:list, seed:int=0):
     if not have: return None
     fig, axs = plt.subplots(len(have), 2, figsize=(5, 2.5 * len(have)), squeeze=False)
     for (a, b), r in zip(axs, have):
-        a.imshow(mpimg.imread(r['folder'] / 'samples_nice.png'), cmap='gray'); a.set_title(f"{r['label']}, lr {r['config'].lr:g}: NICE samples", fontsize=8)
+        a.imshow(mpimg.imread(r['folder'] / 'samples_nice.png'), cmap='gray'); a.set_title(f"{r['label']}\nlr {r['config'].lr:g}: NICE samples", fontsize=8)   # two lines: the longest label fits the panel
         neg = r['folder'] / 'samples_neg.png'
         if neg.exists(): b.imshow(mpimg.imread(neg), cmap='gray'); b.set_title('generator' if 'VERA' in r['label'] else 'replay buffer', fontsize=8)
         for x in (a, b): x.axis('off')
