@@ -61,6 +61,7 @@ readme: $(STAMP)
 
 tables: $(STAMP)
 	$(PY) tools/show_tables.py
+	$(BIN)/nbdev-clean --fname nbs/12_reproduce.ipynb
 
 docs-check: $(STAMP)
 	$(BIN)/nbdev-proc-nbs

@@ -104,7 +104,7 @@ def test_killed_batch_resumes_with_only_the_missing_runs(tmp_path):
     assert all(len(c['values']) + c['diverged'] == c['planned'] for c in t['cells'].values()), t
 
 @pytest.mark.slow
-@pytest.mark.parametrize('table', ['figure1', 'table6', 'jem', 'ess', 'modes', 'figure3'])
+@pytest.mark.parametrize('table', ['figure1', 'table6', 'jem', 'table2', 'ess', 'modes', 'figure3'])
 def test_smoke_preset_end_to_end(tmp_path, table):
     before = (ROOT / 'pyproject.toml').stat().st_mtime_ns    # nbdev_export rewrites pyproject.toml whenever it runs
     r = _cli(table, '--preset', 'smoke', '--out', tmp_path, '--jobs', '2', '--no-results', timeout=1800)

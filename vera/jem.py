@@ -6,7 +6,7 @@ Docs: https://vera-ebm.github.io/vera/jem_lib.html.md"""
 
 # %% ../nbs/07a_jem_lib.ipynb #c3525eec
 from __future__ import annotations
-import io, os, json, math, time, argparse
+import io, os, copy, json, math, time, argparse
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import ClassVar
@@ -30,7 +30,7 @@ from .backends import backend_from_args, BackendError
 # %% auto #0
 __all__ = ['JEM_METHODS', 'ESS_K', 'JEM_OPTIONS', 'JEM_PRESETS', 'JEM_PRESET_OPTIONS', 'class_conditional_samples',
            'bucket_by_class', 'save_grid', 'refine_samples', 'class_grid', 'ClassifierTrainer', 'train_signals',
-           'jem_options', 'JEMConfig', 'run_jem', 'jem_runs', 'vera_jem_cli', 'jem_spec', 'jem_table']
+           'local_copy', 'jem_options', 'JEMConfig', 'run_jem', 'jem_runs', 'vera_jem_cli', 'jem_spec', 'jem_table']
 
 # %% ../nbs/07a_jem_lib.ipynb #d3db8f5d
 def class_conditional_samples(net:nn.Module, # images -> logits (B, K)
@@ -150,6 +150,16 @@ def train_signals(stats:dict # a run's logged step statistics {name: [values]}
 # %% ../nbs/07a_jem_lib.ipynb #d9a20308
 JEM_METHODS = ('vera', 'pcd', 'classifier')
 ESS_K = 20   # a VERA run's final ESS uses the paper's k = 20 importance samples per point, whatever k it trained with
+
+def local_copy(gen:nn.Module)->nn.Module:
+    "A copy of `gen` for one process: each SyncBatchNorm (a multi-GPU launch's) becomes a BatchNorm2d with the same state and mode."
+    g = copy.deepcopy(gen)
+    for parent in list(g.modules()):
+        for name, ch in list(parent.named_children()):
+            if isinstance(ch, nn.SyncBatchNorm):
+                bn = nn.BatchNorm2d(ch.num_features, ch.eps, ch.momentum, ch.affine, ch.track_running_stats)
+                bn.load_state_dict(ch.state_dict()); setattr(parent, name, bn.to(ch.running_mean.device).train(ch.training))
+    return g
 JEM_OPTIONS = {'inception_weights': None, # InceptionV3 weights for FID/IS (None: $VERA_INCEPTION_WEIGHTS, else torch-fidelity's copy)
                'ckpt_minutes': 10.0, # checkpoint every this many minutes (None: off)
                'ckpt_every': 0, # and every this many iterations (0: off)
@@ -344,8 +354,8 @@ class JEMConfig(Config):
                 else: metrics['fid_skipped'] = ('FID and IS are defined for 3-channel images (ImageNet Inception network); '
                                                 f'{c.dataset} has {C} channel(s)') if C != 3 else 'fid=False was asked'
                 tr.train(True)
-                if c.method == 'vera':     # last: the generator as it trained, whose BatchNorm statistics these draws move and nothing after reads
-                    e = proposal_ess(tr.estimator, tr.gen, n=opts['ess_samples'], chunk=50, k=ESS_K)
+                if c.method == 'vera':     # on a copy of the generator as it trained (BatchNorm in training mode), which rank 0 runs alone
+                    e = proposal_ess(tr.estimator, local_copy(tr.gen), n=opts['ess_samples'], chunk=50, k=ESS_K)
                     metrics.update(ess_trained=e['trained'], ess_prior=e['prior'], ess_k=e['k'], ess_n=e['n'], eta_mean=tr.estimator.post.eta.mean().item())
             if hist['eval']: _plot_curve(out, hist['eval']); files.append('curve.png')
             return dict(metrics=metrics, eval_curve=hist['eval'], train_curve=dict(iteration=hist['iteration'], **hist['stats']), files=files)
