@@ -137,7 +137,7 @@ class ClassifierTrainer(Trainer):
             gp = gx.reshape(len(gx), -1).pow(2).sum(1).mean()
             loss = loss + self.pg_control * gp / 2; stats['grad_pen'] = gp.detach()
         check_finite(f'classifier loss at iteration {self.iteration}', loss)
-        self.opt_e.zero_grad(set_to_none=True); loss.backward(); self.opt_e.step()
+        self._energy_step(loss)
         self._sched_step()
         return stats | {'loss_e': loss.detach()}
 

@@ -158,18 +158,29 @@ class SNGANGenerator(nn.Module):
         return x[..., o:o + self.image_size, o:o + self.image_size]
 
 # %% ../nbs/05b_nets.ipynb #d545c465
-def _softplus_nograd(x:torch.Tensor)->torch.Tensor:
-    u = x.abs().neg_().exp_()                                   # e^{-|x|} in (0, 1]
+def _softplus_cpu(x:torch.Tensor)->torch.Tensor:
+    "softplus(x) = max(x, 0) + log1p(e^{-|x|}), log1p from log and the exact rounding error of 1 + u; vectorised operations only."
+    u = x.abs().neg_().exp_()                                   # e^{-|x|} in [0, 1]
     w = u + 1
-    d = w - 1
-    l = torch.where(d == 0, u, torch.log(w).mul_(u).div_(d))      # log1p(u), Kahan's way; u where 1 + u rounds to 1
-    return l.add_(torch.relu(x))
+    c = torch.sub(w, 1).sub_(u)                                 # (1 + u rounded) - 1 - u: the rounding error, exact
+    return torch.log(w).addcdiv_(c, w, value=-1).add_(x.clamp_min(0))   # log1p(u) = log(w) - c / w
+
+class _SoftplusFn(torch.autograd.Function):
+    "Softplus with autograd: the forward of `_softplus_cpu`, the backward g * sigmoid(x) (differentiable again)."
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _softplus_cpu(x)
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * torch.sigmoid(x)
 
 class FastSoftplus(nn.Softplus):
-    "Softplus (beta 1): torch's with autograd or off the CPU; without autograd on the CPU, a vectorised formula within a few ulp of it."
+    "Softplus (beta 1): on the CPU a vectorised formula within a few ulp of the exact value, with autograd through `_SoftplusFn`; elsewhere torch's."
     def forward(self, x:torch.Tensor)->torch.Tensor:
-        if x.device.type != 'cpu' or (torch.is_grad_enabled() and x.requires_grad) or self.beta != 1: return super().forward(x)
-        return _softplus_nograd(x)
+        if x.device.type != 'cpu' or self.beta != 1: return super().forward(x)
+        return _SoftplusFn.apply(x) if torch.is_grad_enabled() and x.requires_grad else _softplus_cpu(x)
 
 # %% ../nbs/05b_nets.ipynb #f37c27a2
 class TabularNet(nn.Sequential):

@@ -160,7 +160,7 @@ class PCD(Trainer):
         self.buffer.update(idx, x_neg)
         loss, stats = self.ebm_loss(batch, x_neg)
         check_finite(f'EBM loss at iteration {self.iteration}', loss)
-        self.opt_e.zero_grad(set_to_none=True); loss.backward(); self.opt_e.step()
+        self._energy_step(loss)
         self._sched_step()
         return stats
 

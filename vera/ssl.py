@@ -134,7 +134,7 @@ class Supervised(Trainer):
         batch = self.prepare_batch(batch)
         loss, stats = self.loss(batch)
         check_finite(f'loss at iteration {self.iteration}', loss)
-        self.opt_e.zero_grad(set_to_none=True); loss.backward(); self.opt_e.step(); self._sched_step()
+        self._energy_step(loss); self._sched_step()
         return stats
 
 def _unit(d:torch.Tensor)->torch.Tensor:

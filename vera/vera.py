@@ -87,6 +87,11 @@ class Trainer:
         self.ebm = ebm.to(self.device)
         self.pg_control, self.extra_terms = float(pg_control), list(extra_terms)
         self.opt_e = make_adam(self.ebm.parameters(), lr, betas=(beta1, beta2))
+        self.ebm_params = [p for p in self.ebm.parameters() if p.requires_grad]
+
+    def _energy_step(self, loss:torch.Tensor):
+        "Backpropagate the EBM loss into the energy's parameters only and take the Adam step. The data batch that requires grad for the penalty gets no gradient of its own: that would be one more backward pass through the first layer, and nothing reads it."
+        self.opt_e.zero_grad(set_to_none=True); loss.backward(inputs=self.ebm_params); self.opt_e.step()
 
     def _register(self, modules:dict, opts:dict, scheduled=()):
         self._modules.update(modules); self._opts.update(opts)
@@ -229,7 +234,7 @@ class VERA(Trainer):
         # 1. EBM step, generator samples detached
         loss_e, st = self.ebm_loss(batch, x_g.detach()); stats.update(st)
         check_finite(f'EBM loss at iteration {self.iteration}', loss_e)
-        self.opt_e.zero_grad(set_to_none=True); loss_e.backward(); self.opt_e.step()
+        self._energy_step(loss_e)
         # 2. generator step against the updated EBM: score (current eta), eta step (released order), then lambda-weighted entropy gradient
         f_g = self.logp(x_g)
         loss_g = -f_g.mean()
@@ -265,7 +270,7 @@ class MaxLikelihood(Trainer):
         x = self.prepare_batch(batch)['x']
         loss = -self.logp(x).mean()
         check_finite(f'negative log-likelihood at iteration {self.iteration}', loss)
-        self.opt_e.zero_grad(set_to_none=True); loss.backward(); self.opt_e.step()
+        self._energy_step(loss)
         self._sched_step()
         return {'nll': loss.detach()}
 
