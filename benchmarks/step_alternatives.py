@@ -2,12 +2,14 @@
 """The measurements behind the speed choices of the VERA step (04_vera, "Speed"), each a ratio within this one run:
 
   softplus   torch's softplus against `FastSoftplus` without autograd, on the 1,280 x 500 activations of the tabular
-             generator's importance-sampled pass (k = 20, B = 64);
+             generator's importance-sampled pass (k = 20, B = 64), and forward plus backward on the 64 x 500 activations
+             of a pass with autograd;
   compile    the toy generator's 4,000-row pass and the tabular generator's 1,280-row pass without autograd, eager
              against `torch.compile` (with the compilation time);
   rows       the first tabular energy layer (784 -> 1000) forward at 64 and 128 rows: one pass over data and
              negatives together against two passes;
-  adam       one step of the fused, foreach and single-tensor Adam on the toy generator's and the tabular generator's parameters.
+  adam       one step of the fused, foreach and single-tensor Adam and of `FastAdam` (the fused kernel called directly, what
+             `make_adam` gives) on the toy generator's and the tabular generator's parameters.
 
     python benchmarks/step_alternatives.py [--threads 1] [--skip compile] [--json out.json]
 
@@ -16,7 +18,7 @@ The allocator is set as every trainer sets it (`keep_freed_memory`). Benchmarks 
 import argparse, json, platform, sys, time
 import torch
 import torch.nn.functional as F
-from vera.core import package_versions, keep_freed_memory
+from vera.core import package_versions, keep_freed_memory, make_adam
 from vera.nets import ToyGenerator, TabularGenerator, FastSoftplus
 
 def tm(f, n):
@@ -27,7 +29,12 @@ def tm(f, n):
 
 def softplus():
     a = torch.randn(1280, 500) * 3
-    with torch.no_grad(): return {'torch softplus (ms)': tm(lambda: F.softplus(a), 50), 'FastSoftplus (ms)': tm(lambda: FastSoftplus()(a), 50)}
+    with torch.no_grad(): out = {'torch softplus (ms)': tm(lambda: F.softplus(a), 50), 'FastSoftplus (ms)': tm(lambda: FastSoftplus()(a), 50)}
+    b = (torch.randn(64, 500) * 3).requires_grad_(True)
+    def fb(f): return lambda: f(b).sum().backward()
+    out.update({'torch softplus, forward and backward, 64 rows (ms)': tm(fb(F.softplus), 200),
+                'FastSoftplus, forward and backward, 64 rows (ms)': tm(fb(FastSoftplus()), 200)})
+    return out
 
 def compile_():
     out = {}
@@ -52,6 +59,9 @@ def adam():
         for kind, kw in (('fused', dict(fused=True)), ('foreach', dict(foreach=True)), ('single-tensor', dict(foreach=False))):
             o = torch.optim.Adam(ps, lr=1e-4, betas=(0.0, 0.9), **kw)
             out[f'{name}, {kind} (ms)'] = tm(o.step, 100)
+        o = make_adam(ps, 1e-4, betas=(0.0, 0.9))
+        o.step()                                   # the first step makes the state (through Adam.step)
+        out[f'{name}, FastAdam (ms)'] = tm(o.step, 100)
     return out
 
 PARTS = {'softplus': softplus, 'compile': compile_, 'rows': rows, 'adam': adam}
