@@ -44,7 +44,9 @@ def test_step_alternatives_and_profile(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     res = json.loads((tmp_path / 'alt.json').read_text())['results']
     assert set(res) == {'softplus', 'rows', 'adam'} and res['softplus']['FastSoftplus (ms)'] > 0
+    assert res['softplus']['FastSoftplus, forward and backward, 64 rows (ms)'] > 0 and res['adam']['toy generator, FastAdam (ms)'] > 0
     r = _run(['benchmarks/step_profile.py', '--only', 'b', '--json', str(tmp_path / 'prof.json')])
     assert r.returncode == 0, r.stderr[-2000:]
     (row,) = json.loads((tmp_path / 'prof.json').read_text())['rows']
     assert row['config'].startswith('(b)') and 0 < row['matmul'] < 1 and 0 < row['score'] < 1
+    assert 0 < row['score_eta_flops'] < 1 and row['fixed_ms'] > 0
