@@ -105,21 +105,13 @@ class BiasConfig(Config):
     tune_lr: float = 0.01         # IS: Adam's learning rate on log eta; HMC: the gain of the log step-size update
     chunk: int = 5000             # estimates computed at a time (memory; it also fixes the random stream)
 
-    def __post_init__(self):
-        for k in ('init_step_size', 'init_post_std', 'tune_lr'):
-            v = getattr(self, k)
-            if isinstance(v, int) and not isinstance(v, bool): object.__setattr__(self, k, float(v))
-        super().__post_init__()
+    FLOATS = ('init_step_size', 'init_post_std', 'tune_lr')
 
     def check(self):
         super().check()
         if self.estimator not in ESTIMATORS: raise ValueError(f"unknown estimator {self.estimator!r}; choose one of {ESTIMATORS}")
-        for k in ('k', 'hmc_samples', 'n_leapfrog', 'n_components', 'n_points', 'n_estimates', 'tune_batch', 'chunk'):
-            v = getattr(self, k)
-            if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1): raise ValueError(f"{k} must be a positive integer, got {v!r}")
-        for k in ('burn_in', 'tune_iters'):
-            v = getattr(self, k)
-            if not (isinstance(v, int) and not isinstance(v, bool) and v >= 0): raise ValueError(f"{k} must be an integer >= 0, got {v!r}")
+        self.check_ints(('k', 'hmc_samples', 'n_leapfrog', 'n_components', 'n_points', 'n_estimates', 'tune_batch', 'chunk'))
+        self.check_ints(('burn_in', 'tune_iters'), 0)
         for k in ('init_step_size', 'init_post_std', 'tune_lr'):
             v = getattr(self, k)
             if not (isinstance(v, float) and math.isfinite(v) and v > 0): raise ValueError(f"{k} must be a positive number, got {v!r}")

@@ -220,11 +220,9 @@ class JEMConfig(Config):
         p = {f.name: getattr(self, f.name) for f in fields(self)}
         if p['dataset'] not in IMAGE_DATASETS: raise ValueError(f"unknown dataset {p['dataset']!r}; choose one of {sorted(IMAGE_DATASETS)}")
         if p['method'] not in JEM_METHODS: raise ValueError(f"unknown method {p['method']!r}; choose one of {JEM_METHODS}")
-        for k in ('widen', 'gen_feats', 'noise_dim', 'num_samples', 'batch_size', 'epochs', 'n_steps', 'buffer_size', 'n_ood',
-                  'n_samples', 'mala_chunk', 'n_per_class'):
-            if not (_is_int(p[k]) and p[k] >= 1): raise ValueError(f"{k} must be a positive integer, got {p[k]!r}")
-        for k in ('warmup_iters', 'mala_steps', 'mala_burn_in', 'n_val'):
-            if not (_is_int(p[k]) and p[k] >= 0): raise ValueError(f"{k} must be an integer >= 0, got {p[k]!r}")
+        self.check_ints(('widen', 'gen_feats', 'noise_dim', 'num_samples', 'batch_size', 'epochs', 'n_steps', 'buffer_size', 'n_ood',
+                         'n_samples', 'mala_chunk', 'n_per_class'))
+        self.check_ints(('warmup_iters', 'mala_steps', 'mala_burn_in', 'n_val'), 0)
         for k in ('n_iters', 'eval_every', 'n_eval', 'n_test', 'n_train_eval'):
             if p[k] is not None and not (_is_int(p[k]) and p[k] >= 1): raise ValueError(f"{k} must be None or a positive integer, got {p[k]!r}")
         num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)

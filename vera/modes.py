@@ -165,20 +165,12 @@ class ModesConfig(Config):
     eval_every: int = 0           # iterations between mode counts of n_eval samples (0: once per epoch)
     n_eval: int = 2000
 
-    def __post_init__(self):
-        for k in ('ent_weight', 'lr', 'pg_control'):
-            v = getattr(self, k)
-            if isinstance(v, int) and not isinstance(v, bool): object.__setattr__(self, k, float(v))
-        super().__post_init__()
+    FLOATS = ('ent_weight', 'lr', 'pg_control')
 
     def check(self):
         super().check()
-        for k in ('size', 'width', 'noise_dim', 'epochs', 'epoch_images', 'batch_size', 'num_samples', 'clf_epochs', 'n_samples', 'n_eval'):
-            v = getattr(self, k)
-            if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1): raise ValueError(f"{k} must be a positive integer, got {v!r}")
-        for k in ('n_iters', 'eval_every'):
-            v = getattr(self, k)
-            if not (isinstance(v, int) and not isinstance(v, bool) and v >= 0): raise ValueError(f"{k} must be an integer >= 0, got {v!r}")
+        self.check_ints(('size', 'width', 'noise_dim', 'epochs', 'epoch_images', 'batch_size', 'num_samples', 'clf_epochs', 'n_samples', 'n_eval'))
+        self.check_ints(('n_iters', 'eval_every'), 0)
         if self.size < 28: raise ValueError(f"size must be at least MNIST's 28, got {self.size}")
         if not (math.isfinite(self.lr) and self.lr > 0): raise ValueError(f"lr must be a positive number, got {self.lr!r}")
         for k in ('ent_weight', 'pg_control'):

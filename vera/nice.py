@@ -188,21 +188,13 @@ class NICEConfig(Config):
     n_eval: int = 2000            # validation images read at each periodic evaluation
     n_test: int = 10_000          # test images of the final evaluation
 
-    def __post_init__(self):
-        for k in ('lr', 'glr', 'ent_weight', 'pg_control', 'sgld_sigma'):
-            v = getattr(self, k)
-            if isinstance(v, int) and not isinstance(v, bool): object.__setattr__(self, k, float(v))
-        super().__post_init__()
+    FLOATS = ('lr', 'glr', 'ent_weight', 'pg_control', 'sgld_sigma')
 
     def check(self):
         super().check()
         if self.method not in NICE_METHODS: raise ValueError(f"unknown NICE method {self.method!r}; choose one of {NICE_METHODS}")
-        for k in ('epochs', 'batch_size', 'noise_dim', 'gen_hidden', 'num_samples', 'n_steps', 'buffer_size', 'hidden', 'n_eval', 'n_test'):
-            v = getattr(self, k)
-            if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1): raise ValueError(f"{k} must be a positive integer, got {v!r}")
-        for k in ('n_iters', 'gen_layers', 'n_hidden', 'n_val', 'eval_every'):
-            v = getattr(self, k)
-            if not (isinstance(v, int) and not isinstance(v, bool) and v >= 0): raise ValueError(f"{k} must be an integer >= 0, got {v!r}")
+        self.check_ints(('epochs', 'batch_size', 'noise_dim', 'gen_hidden', 'num_samples', 'n_steps', 'buffer_size', 'hidden', 'n_eval', 'n_test'))
+        self.check_ints(('n_iters', 'gen_layers', 'n_hidden', 'n_val', 'eval_every'), 0)
         for k in ('lr', 'glr', 'sgld_sigma'):
             v = getattr(self, k)
             if not (isinstance(v, float) and math.isfinite(v) and v > 0): raise ValueError(f"{k} must be a positive number, got {v!r}")

@@ -27,13 +27,25 @@ class Config:
     "One run of an experiment: the fields are everything its result depends on. Subclasses set `kind` and override `check` and `execute`."
     kind: ClassVar[str] = ''
     RUNTIME: ClassVar[tuple] = ()   # keys that older records stored but are how a run was executed, not what it computes
+    FLOATS: ClassVar[tuple] = ()    # fields stored as floats: an integer there is the same setting (1 and 1.0 make one key)
     seed: int = 0
 
     def check(self):
         "Raise `ValueError` naming the field if a value is impossible."
         if not (isinstance(self.seed, int) and not isinstance(self.seed, bool)): raise ValueError(f"seed must be an integer, got {self.seed!r}")
 
-    def __post_init__(self): self.check()
+    def check_ints(self, names, least:int=1):
+        "Raise `ValueError` naming the first field of `names` that is not an integer >= `least` (1: a positive integer)."
+        for k in names:
+            v = getattr(self, k)
+            if not (isinstance(v, int) and not isinstance(v, bool) and v >= least):
+                raise ValueError(f"{k} must be a positive integer, got {v!r}" if least == 1 else f"{k} must be an integer >= {least}, got {v!r}")
+
+    def __post_init__(self):
+        for k in self.FLOATS:
+            v = getattr(self, k)
+            if isinstance(v, int) and not isinstance(v, bool): object.__setattr__(self, k, float(v))
+        self.check()
 
     def execute(self, out:Path, ctx:RunContext)->dict:
         "Train into folder `out`; return {'metrics': {...}, **further record entries}. The run layer writes the record."

@@ -257,8 +257,7 @@ class SSLConfig(Config):
         if not (self.n_iters is None or (isint(self.n_iters) and self.n_iters >= 1)): raise ValueError(f"n_iters must be a positive integer or None, got {self.n_iters!r}")
         if not (isinstance(self.tail, (int, float)) and 0 < self.tail <= 1): raise ValueError(f"tail must be a fraction in (0, 1], got {self.tail!r}")
         if not all(isinstance(f, (int, float)) and 0 < f < 1 for f in self.decay_at): raise ValueError(f"decay_at must be fractions of n_iters in (0, 1), got {list(self.decay_at)}")
-        for k in ('eval_every', 'batch_size', 'noise_dim', 'kappa'):
-            if not (isint(getattr(self, k)) and getattr(self, k) >= 1): raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
+        self.check_ints(('eval_every', 'batch_size', 'noise_dim', 'kappa'))
         if not (self.max_rows is None or (isint(self.max_rows) and self.max_rows >= 1)): raise ValueError(f"max_rows must be a positive integer or None, got {self.max_rows!r}")
         for k in ('lr', 'vat_eps', 'vat_xi'):
             if not (isinstance(getattr(self, k), (int, float)) and getattr(self, k) > 0): raise ValueError(f"{k} must be > 0, got {getattr(self, k)!r}")

@@ -135,10 +135,9 @@ class ToyConfig(Config):
     step_order: str = 'released'   # VERA: 'released' or 'paper' (Algorithm 1 as printed, eta step first)
     max_sigma: float = 0.3     # VERA: upper clamp of the generator's noise sigma (the released code's)
 
+    FLOATS = _FLOATS
+
     def __post_init__(self):
-        for k in _FLOATS:        # 1 and 1.0 are one setting: one key
-            v = getattr(self, k)
-            if isinstance(v, int) and not isinstance(v, bool): object.__setattr__(self, k, float(v))
         if isinstance(self.decay_at, list): object.__setattr__(self, 'decay_at', tuple(self.decay_at))
         super().__post_init__()
 
@@ -148,9 +147,7 @@ class ToyConfig(Config):
         if self.method not in TOY_METHODS: raise ValueError(f"unknown toy method {self.method!r}; choose one of {TOY_METHODS}")
         if self.ebm not in ('mlp', 'mog'): raise ValueError(f"unknown toy energy {self.ebm!r}; choose 'mlp' or 'mog'")
         if self.method == 'ml' and self.ebm != 'mog': raise ValueError("maximum likelihood needs the exact density: use ebm='mog'")
-        for k in _POSITIVE_INTS:
-            v = getattr(self, k)
-            if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1): raise ValueError(f"{k} must be a positive integer, got {v!r}")
+        self.check_ints(_POSITIVE_INTS)
         for k in _FLOATS:
             v = getattr(self, k)
             if not isinstance(v, float) or not math.isfinite(v): raise ValueError(f"{k} must be a number, got {v!r}")
