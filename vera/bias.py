@@ -112,9 +112,7 @@ class BiasConfig(Config):
         if self.estimator not in ESTIMATORS: raise ValueError(f"unknown estimator {self.estimator!r}; choose one of {ESTIMATORS}")
         self.check_ints(('k', 'hmc_samples', 'n_leapfrog', 'n_components', 'n_points', 'n_estimates', 'tune_batch', 'chunk'))
         self.check_ints(('burn_in', 'tune_iters'), 0)
-        for k in ('init_step_size', 'init_post_std', 'tune_lr'):
-            v = getattr(self, k)
-            if not (isinstance(v, float) and math.isfinite(v) and v > 0): raise ValueError(f"{k} must be a positive number, got {v!r}")
+        self.check_positive(self.FLOATS)
         if self.n_estimates < 2: raise ValueError(f"n_estimates must be at least 2 (a variance is reported), got {self.n_estimates}")
         dflt = self.defaults()
         other = {'is': ('burn_in', 'hmc_samples', 'n_leapfrog', 'init_step_size'), 'hmc': ('k', 'init_post_std')}[self.estimator]

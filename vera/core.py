@@ -168,7 +168,7 @@ def check_finite(name:str, t:torch.Tensor):
 def check_positive(**kw):
     "Raise `ValueError` for every keyword argument that is not a positive number."
     for k, v in kw.items():
-        if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+        if not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0):
             raise ValueError(f"{k} must be a positive number, got {v!r}")
 
 # %% ../nbs/00_core.ipynb #03eef55a

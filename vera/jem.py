@@ -223,11 +223,9 @@ class JEMConfig(Config):
         self.check_ints(('widen', 'gen_feats', 'noise_dim', 'num_samples', 'batch_size', 'epochs', 'n_steps', 'buffer_size', 'n_ood',
                          'n_samples', 'mala_chunk', 'n_per_class'))
         self.check_ints(('warmup_iters', 'mala_steps', 'mala_burn_in', 'n_val'), 0)
-        for k in ('n_iters', 'eval_every', 'n_eval', 'n_test', 'n_train_eval'):
-            if p[k] is not None and not (_is_int(p[k]) and p[k] >= 1): raise ValueError(f"{k} must be None or a positive integer, got {p[k]!r}")
+        self.check_ints(('n_iters', 'eval_every', 'n_eval', 'n_test', 'n_train_eval'), none=True)
+        self.check_positive(('lr', 'glr', 'post_lr', 'sgld_lr', 'mala_step_size'))
         num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-        for k in ('lr', 'glr', 'post_lr', 'sgld_lr', 'mala_step_size'):
-            if not (num(p[k]) and p[k] > 0): raise ValueError(f"{k} must be a positive number, got {p[k]!r}")
         for k in ('clf_weight', 'ent_weight', 'pg_control', 'sgld_std'):
             if not (num(p[k]) and p[k] >= 0): raise ValueError(f"{k} must be a number >= 0, got {p[k]!r}")
         for k in ('reinit_freq', 'dropout', 'decay_rate'):

@@ -172,7 +172,7 @@ class ModesConfig(Config):
         self.check_ints(('size', 'width', 'noise_dim', 'epochs', 'epoch_images', 'batch_size', 'num_samples', 'clf_epochs', 'n_samples', 'n_eval'))
         self.check_ints(('n_iters', 'eval_every'), 0)
         if self.size < 28: raise ValueError(f"size must be at least MNIST's 28, got {self.size}")
-        if not (math.isfinite(self.lr) and self.lr > 0): raise ValueError(f"lr must be a positive number, got {self.lr!r}")
+        self.check_positive(('lr',))
         for k in ('ent_weight', 'pg_control'):
             v = getattr(self, k)
             if not (math.isfinite(v) and v >= 0): raise ValueError(f"{k} must be a non-negative number, got {v!r}")

@@ -195,9 +195,7 @@ class NICEConfig(Config):
         if self.method not in NICE_METHODS: raise ValueError(f"unknown NICE method {self.method!r}; choose one of {NICE_METHODS}")
         self.check_ints(('epochs', 'batch_size', 'noise_dim', 'gen_hidden', 'num_samples', 'n_steps', 'buffer_size', 'hidden', 'n_eval', 'n_test'))
         self.check_ints(('n_iters', 'gen_layers', 'n_hidden', 'n_val', 'eval_every'), 0)
-        for k in ('lr', 'glr', 'sgld_sigma'):
-            v = getattr(self, k)
-            if not (isinstance(v, float) and math.isfinite(v) and v > 0): raise ValueError(f"{k} must be a positive number, got {v!r}")
+        self.check_positive(('lr', 'glr', 'sgld_sigma'))
         for k in ('ent_weight', 'pg_control'):
             v = getattr(self, k)
             if not (isinstance(v, float) and math.isfinite(v) and v >= 0): raise ValueError(f"{k} must be a non-negative number, got {v!r}")

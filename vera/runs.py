@@ -10,7 +10,7 @@ import dataclasses, hashlib, json, shutil, time
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import ClassVar, Iterable
-from .core import write_metrics, read_metrics, atomic_write_bytes, check_out_dir, seed_everything
+from .core import write_metrics, read_metrics, atomic_write_bytes, check_out_dir, seed_everything, check_positive
 from .backends import make_backend
 
 # %% auto #0
@@ -34,12 +34,18 @@ class Config:
         "Raise `ValueError` naming the field if a value is impossible."
         if not (isinstance(self.seed, int) and not isinstance(self.seed, bool)): raise ValueError(f"seed must be an integer, got {self.seed!r}")
 
-    def check_ints(self, names, least:int=1):
-        "Raise `ValueError` naming the first field of `names` that is not an integer >= `least` (1: a positive integer)."
+    def check_ints(self, names, least:int=1, none:bool=False):
+        "Raise `ValueError` naming the first field of `names` that is not an integer >= `least` (1: a positive integer), or None where `none`."
         for k in names:
             v = getattr(self, k)
+            if none and v is None: continue
             if not (isinstance(v, int) and not isinstance(v, bool) and v >= least):
-                raise ValueError(f"{k} must be a positive integer, got {v!r}" if least == 1 else f"{k} must be an integer >= {least}, got {v!r}")
+                want = 'a positive integer' if least == 1 else f'an integer >= {least}'
+                raise ValueError(f"{k} must be {'None or ' if none else ''}{want}, got {v!r}")
+
+    def check_positive(self, names):
+        "Raise `ValueError` naming the first field of `names` that is not a positive finite number (`vera.core.check_positive`)."
+        check_positive(**{k: getattr(self, k) for k in names})
 
     def __post_init__(self):
         for k in self.FLOATS:
@@ -98,9 +104,9 @@ class Demo(Config):
     kind: ClassVar[str] = 'demo'
     n: int = 3
     scale: float = 1.0
+    FLOATS = ('scale',)
     def check(self):
-        super().check()
-        if not (isinstance(self.n, int) and self.n >= 1): raise ValueError(f"n must be a positive integer, got {self.n!r}")
+        super().check(); self.check_ints(('n',))
     def execute(self, out:Path, ctx:RunContext)->dict:
         (out / 'checkpoint.pt').write_bytes(b'not a real checkpoint')
         total = self.scale * sum(range(self.seed, self.seed + self.n))

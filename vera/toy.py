@@ -151,8 +151,7 @@ class ToyConfig(Config):
         for k in _FLOATS:
             v = getattr(self, k)
             if not isinstance(v, float) or not math.isfinite(v): raise ValueError(f"{k} must be a number, got {v!r}")
-        for k in ('lr', 'sgld_sigma', 'max_sigma'):
-            if not getattr(self, k) > 0: raise ValueError(f"{k} must be a positive number, got {getattr(self, k)!r}")
+        self.check_positive(('lr', 'sgld_sigma', 'max_sigma'))
         for k in ('ent_weight', 'pg_control'):
             if getattr(self, k) < 0: raise ValueError(f"{k} must be non-negative, got {getattr(self, k)!r}")
         if not all(isinstance(i, int) and i >= 1 for i in self.decay_at): raise ValueError(f"decay_at must list positive iterations, got {self.decay_at!r}")
