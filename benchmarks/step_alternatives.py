@@ -9,7 +9,12 @@
   rows       the first tabular energy layer (784 -> 1000) forward at 64 and 128 rows: one pass over data and
              negatives together against two passes;
   adam       one step of the fused, foreach and single-tensor Adam and of `FastAdam` (the fused kernel called directly, what
-             `make_adam` gives) on the toy generator's and the tabular generator's parameters.
+             `make_adam` gives) on the toy generator's and the tabular generator's parameters;
+  layout     the importance-sampled pass of the toy generator (4,000 rows) and of the tabular one (1,280 rows) without
+             autograd, as `nn.Sequential` runs it (rows are examples) against `feature_major_forward` (rows are
+             features), and each toy layer's product in both layouts;
+  penalty    the mixture energy's loss with the gradient penalty on 200 data points and 200 negatives, forward and
+             backward into its parameters: autograd's double backward against `MixtureLogpGrad` (one pass over both).
 
     python benchmarks/step_alternatives.py [--threads 1] [--skip compile] [--json out.json]
 
@@ -19,7 +24,8 @@ import argparse, json, platform, sys, time
 import torch
 import torch.nn.functional as F
 from vera.core import package_versions, keep_freed_memory, make_adam
-from vera.nets import ToyGenerator, TabularGenerator, FastSoftplus
+from vera.nets import ToyGenerator, TabularGenerator, FastSoftplus, MixtureEBM
+from vera.score import feature_major_forward
 
 def tm(f, n):
     for _ in range(max(3, n // 10)): f()
@@ -64,7 +70,35 @@ def adam():
         out[f'{name}, FastAdam (ms)'] = tm(o.step, 100)
     return out
 
-PARTS = {'softplus': softplus, 'compile': compile_, 'rows': rows, 'adam': adam}
+def layout():
+    out = {}
+    for name, g, z, n in (('toy generator, 4,000 rows', ToyGenerator(2), torch.randn(4000, 2), 200),
+                          ('tabular generator, 1,280 rows', TabularGenerator(128, 784), torch.randn(1280, 128), 20)):
+        zt = z.t().contiguous()
+        with torch.no_grad():
+            out[name] = {'examples as rows (ms)': tm(lambda: g(z), n), 'features as rows (ms)': tm(lambda: feature_major_forward(g, zt), n),
+                         'largest difference': (feature_major_forward(g, zt).t() - g(z)).abs().max().item()}
+    g = ToyGenerator(2)
+    for i, (d_in, d_out) in zip((0, 3, 6), ((2, 100), (100, 100), (100, 2))):
+        W, b, h = g[i].weight.detach(), g[i].bias.detach(), torch.randn(4000, d_in)
+        ht = h.t().contiguous()
+        out[f'toy layer {d_in} -> {d_out}, 4,000 rows'] = {'examples as rows (ms)': tm(lambda: F.linear(h, W, b), 200),
+                                                           'features as rows (ms)': tm(lambda: torch.addmm(b[:, None], W, ht), 200)}
+    return out
+
+def penalty():
+    torch.manual_seed(0)
+    m = MixtureEBM(100, 2); x, xn = torch.randn(200, 2), torch.randn(200, 2); ps = list(m.parameters())
+    def autograd_():
+        xr = x.clone().requires_grad_(True); fd, fn = m(xr), m(xn)
+        (g,) = torch.autograd.grad(fd.sum(), xr, create_graph=True)
+        torch.autograd.grad(fn.mean() - fd.mean() + 0.05 * g.pow(2).sum(1).mean(), ps)
+    def closed():
+        f, g = m.logp_and_grad(torch.cat([x, xn]))
+        torch.autograd.grad(f[200:].mean() - f[:200].mean() + 0.05 * g[:200].pow(2).sum(1).mean(), ps)
+    return {'autograd, double backward (ms)': tm(autograd_, 300), 'MixtureLogpGrad (ms)': tm(closed, 300)}
+
+PARTS = {'softplus': softplus, 'compile': compile_, 'rows': rows, 'adam': adam, 'layout': layout, 'penalty': penalty}
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -43,8 +43,10 @@ def test_step_alternatives_and_profile(tmp_path):
     r = _run(['benchmarks/step_alternatives.py', '--skip', 'compile', '--json', str(tmp_path / 'alt.json')])
     assert r.returncode == 0, r.stderr[-2000:]
     res = json.loads((tmp_path / 'alt.json').read_text())['results']
-    assert set(res) == {'softplus', 'rows', 'adam'} and res['softplus']['FastSoftplus (ms)'] > 0
+    assert set(res) == {'softplus', 'rows', 'adam', 'layout', 'penalty'} and res['softplus']['FastSoftplus (ms)'] > 0
     assert res['softplus']['FastSoftplus, forward and backward, 64 rows (ms)'] > 0 and res['adam']['toy generator, FastAdam (ms)'] > 0
+    toy = res['layout']['toy generator, 4,000 rows']
+    assert toy['features as rows (ms)'] > 0 and toy['largest difference'] < 1e-4 and res['penalty']['MixtureLogpGrad (ms)'] > 0
     r = _run(['benchmarks/step_profile.py', '--only', 'b', '--json', str(tmp_path / 'prof.json')])
     assert r.returncode == 0, r.stderr[-2000:]
     (row,) = json.loads((tmp_path / 'prof.json').read_text())['rows']

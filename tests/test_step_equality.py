@@ -1,82 +1,116 @@
 """The optimised VERA step computes what the step before the optimisation computed.
 
-`tests/data/step_reference.pt` holds the per-step losses and the final parameters and buffers of six fixed-seed cases
-(toy mixture and MLP energies in both step orders and entropy-free, a 784-d tabular energy with the BatchNorm +
-Softplus generator, a small JEM Wide-ResNet with the classifier term), written by the package of commit 17592a7 with
-`python tests/step_cases.py --write tests/data/step_reference.pt --commit 17592a7`. Here the same cases run on the
-package as it is; every number must agree to float32 rounding.
+`tests/data/step_reference.pt` holds six fixed-seed cases (toy mixture and MLP energies in both step orders and
+entropy-free, a 784-d tabular energy with the BatchNorm + Softplus generator, a small JEM Wide-ResNet with the
+classifier term), written by the package of commit 17592a7 with
+`git archive 17592a7 vera | tar -x -C /tmp/base && PYTHONPATH=/tmp/base python tests/step_cases.py --write
+tests/data/step_reference.pt --commit 17592a7`. Here the same cases run on the
+package as it is. Two comparisons:
 
-One exception is made, by the algebra: a bias that feeds a training-mode BatchNorm has a gradient of exactly zero
-(the normalisation subtracts the batch mean), so what Adam does to it is driven by rounding noise alone (Adam divides
-that noise by its own size: a step of about the learning rate either way), and the BatchNorm's running mean follows it.
-For such a pair only `bias - running_mean` is compared, the combination through which either enters any output (in
-evaluation mode the layer computes (W x + bias - running_mean) / ...). The tabular case starts at sigma = 0.1: with
-sigma = 0.01 its generator loss divides float32 rounding of g(z) by sigma^2 = 1e-4 (the score (sum_i w_i g(z_i) - x) / sigma^2
-is a difference of nearly equal numbers), so one ulp anywhere moves that loss by 1e-5 of itself in any two float32 codes.
+- **The algebra, in float64.** Each case runs all its steps with every tensor in float64, and every loss, parameter and
+  buffer must agree to 1e-8 (relative and absolute). A code that computes the same functions in another order differs
+  by float64 rounding, ~1e-12 here; changing the gradient-penalty weight by one part in a million moves the
+  mixture's parameters by ~3e-6 of themselves, and `test_a_changed_step_is_caught` checks that such a change fails.
+- **float32, the first step's losses.** Each case's first step in float32, with the generator's sigma at 0.3 (its
+  largest): every loss, the effective sample size and sigma to 1e-5.
+
+Parameters the algebra gives no gradient (listed by each float64 run: biases that feed a training-mode BatchNorm, and
+the energy's last bias, which cancels from its loss) are held apart. Adam divides a gradient by its own running size,
+so a gradient that is rounding noise moves its parameter by up to a learning rate either way; such a parameter enters
+no output of a training-mode step. In float64 that noise (gradients of ~1e-13 against Adam's eps of 1e-8) moves them by
+~1e-8, so they are held to 1e-6 instead of 1e-8.
+
+float32 is held to its first step's losses because float32 parameters of these cases cannot be compared at 1e-5:
+- The score is (sum_i w_i g(z_i) - x) / sigma^2, a difference of nearly equal numbers divided by sigma^2. At sigma =
+  0.01, one ulp of g(z) moves the generator's loss by ~1e-5 of itself within the first step, and one ulp in any
+  gradient moves it by ~1e-4 within three. The package before the optimisation shows it on its own: with the penalty
+  weight changed by one part in a million, its float32 mixture run misses its own stored losses by 3e-4 at step 3,
+  which a different summation order does as well.
+- Adam's first step is lr * g / (|g| + eps), the sign of each gradient element. An element whose gradient is as small
+  as float32's rounding of the rest (~1e-5 of the tensor's largest, even at sigma = 0.3) can change sign and move its
+  parameter by a whole learning rate.
+Losses at sigma = 0.3 are a hundred times less sensitive than at 0.01; float64 covers sigma = 0.01 and every
+parameter, over every step.
 
 The tabular generator's `FastSoftplus` computes softplus by another formula, within a few ulp of the exact value per
-element (checked on 200,000 points and the extremes in `nbs/05b_nets.ipynb`); through the importance weights of a
-784-dimensional case (log-weights of size ~1e3, whose float32 rounding alone is ~1e-4 absolute) such per-element ulps move
-the effective sample size by ~3e-5 of itself. So the tabular case runs here with torch's Softplus put back, and checks
-that everything else in the step is unchanged to 1e-5; the per-element check covers the formula.
+element (checked on 200,000 points and the extremes in `nbs/05b_nets.ipynb`). In float64 it runs as it is; the float32
+step runs with torch's Softplus put back, as through the importance weights of a 784-dimensional case (log-weights of
+size ~1e3) per-element ulps move the effective sample size by ~3e-5 of itself.
 """
 from pathlib import Path
 import pytest, torch
 import step_cases
 
-REF = torch.load(Path(__file__).parent / 'data' / 'step_reference.pt', weights_only=True)
-ATOL, RTOL = 1e-5, 1e-5   # float32 rounding of a few reordered sums, carried through a few Adam steps
+REF = torch.load(Path(__file__).parent / 'data' / 'step_reference.pt', weights_only=True)['results']
+TOL64 = 1e-8   # float64: the same functions in another order differ by ~1e-12
+NOISE64 = 1e-6 # float64, parameters the algebra gives no gradient (see above)
+TOL32 = 1e-5   # float32: the first step's losses at sigma = 0.3
 
-class _Pairs(dict): skipped = ()
-
-def bn_fed_biases(state:dict)->dict:
-    "'<bias> - <running_mean>' for every Linear bias directly followed by a BatchNorm in a Sequential; `.skipped` names both."
-    out, skipped = _Pairs(), set()
-    for k in state:
-        head, _, leaf = k.rpartition('.')
-        pre, _, idx = head.rpartition('.')
-        if leaf != 'bias' or not idx.isdigit(): continue
-        rm = f'{pre}.{int(idx) + 1}.running_mean'
-        if rm in state and state[rm].shape == state[k].shape:
-            out[f'{k} - {rm}'] = state[k] - state[rm]; skipped |= {k, rm}
-    out.skipped = skipped
+def mismatches(ref:dict, got:dict, tol:float, skip=())->list:
+    "Every loss and state entry of `got` that differs from `ref` by more than tol (relative and absolute), as messages."
+    out = []
+    if len(got['stats']) != len(ref['stats']): return [f"{len(got['stats'])} steps against {len(ref['stats'])}"]
+    for i, (a, b) in enumerate(zip(ref['stats'], got['stats'])):
+        if a.keys() != b.keys(): out.append(f"step {i}: stats {sorted(b)} against {sorted(a)}"); continue
+        out += [f"step {i} {k}: {b[k]!r} against {a[k]!r}" for k in a if b[k] != pytest.approx(a[k], rel=tol, abs=tol)]
+    if ref['state'].keys() != got['state'].keys(): return out + [f"state keys differ: {sorted(set(ref['state']) ^ set(got['state']))}"]
+    for k, v in ref['state'].items():
+        w = got['state'][k]
+        if k in skip: continue
+        if w.shape != v.shape or w.dtype != v.dtype: out.append(f"{k}: {w.dtype} {tuple(w.shape)} against {v.dtype} {tuple(v.shape)}")
+        elif v.is_floating_point():
+            if not torch.allclose(w, v, rtol=tol, atol=tol): out.append(f"{k}: differs by up to {(w - v).abs().max().item():.2e}")
+        elif not torch.equal(w, v): out.append(f"{k}: differs")
     return out
 
-def test_the_pairs_are_found():
-    s = REF['results']['tabular_784']['state']
-    assert sorted(bn_fed_biases(s)) == [f'gen.net.{i}.bias - gen.net.{i + 1}.running_mean' for i in (0, 3, 6)]
-    assert bn_fed_biases(REF['results']['jem_wrn']['state']) == {}     # SNGAN's linear feeds a reshape, not a BatchNorm1d
+@pytest.fixture(scope='module')
+def now64(): return step_cases.run_all(dtype=torch.float64)
 
 @pytest.fixture(scope='module')
-def now():
-    "The cases as the package runs them, the tabular one with torch's Softplus in the generator (see below)."
+def now32():
+    "First steps in float32, the tabular one with torch's Softplus in the generator (see above)."
     from vera.nets import FastSoftplus
     fwd = FastSoftplus.forward
     FastSoftplus.forward = torch.nn.Softplus.forward
-    try: return step_cases.run_all()
+    try: return step_cases.run_all(**step_cases.FLOAT32)
     finally: FastSoftplus.forward = fwd
+
+def test_the_reference_covers_every_case():
+    assert sorted(REF['float64']) == sorted(REF['float32']) == sorted(step_cases.cases())
+    assert all(len(REF['float32'][k]['stats']) == 1 and REF['float32'][k]['stats'][0]['sigma'] == pytest.approx(0.3) for k in REF['float32'])
+    assert REF['float64']['tabular_784']['no_gradient'] == [f'gen.net.{i}.bias' for i in (0, 3, 6)]
+    assert REF['float64']['moons_mlp']['no_gradient'] == ['ebm.4.bias', 'gen.net.0.bias', 'gen.net.3.bias']
 
 def test_the_tabular_case_runs_fast_softplus():
     from vera.nets import FastSoftplus
     tr = step_cases.cases()['tabular_784'][0]()
     assert sum(isinstance(m, FastSoftplus) for m in tr.gen.modules()) == 3
 
-@pytest.mark.parametrize('name', sorted(REF['results']))
-def test_same_losses_and_parameters(name, now):
-    ref, got = REF['results'][name], now[name]
-    assert len(got['stats']) == len(ref['stats'])
-    for i, (a, b) in enumerate(zip(ref['stats'], got['stats'])):
-        assert a.keys() == b.keys(), f"step {i}: stats {sorted(a)} vs {sorted(b)}"
-        for k in a: assert b[k] == pytest.approx(a[k], rel=RTOL, abs=ATOL), f"{name} step {i} {k}: {b[k]} vs {a[k]}"
-    assert ref['state'].keys() == got['state'].keys()
-    ref_s, got_s = bn_fed_biases(ref['state']), bn_fed_biases(got['state'])
-    for k, v in ref_s.items():
-        w = got_s[k]
-        torch.testing.assert_close(w, v, atol=ATOL, rtol=RTOL, msg=lambda m: f"{name} {k}: {m}")
-    for k, v in ref['state'].items():
-        if k in ref_s.skipped: continue
-        w = got['state'][k]
-        assert w.shape == v.shape and w.dtype == v.dtype, k
-        if v.is_floating_point():
-            torch.testing.assert_close(w, v, atol=ATOL, rtol=RTOL, msg=lambda m: f"{name} {k}: {m}")
-        else: assert torch.equal(w, v), k
+@pytest.mark.parametrize('name', sorted(step_cases.cases()))
+def test_same_algebra_in_float64(name, now64):
+    ref, got = REF['float64'][name], now64[name]
+    assert got['no_gradient'] == ref['no_gradient']
+    bad = mismatches(ref, got, TOL64, skip=set(ref['no_gradient']))
+    assert not bad, f"{name}: " + '; '.join(bad[:5])
+    for k in ref['no_gradient']:      # moved by rounding noise alone, which Adam divides by its eps: a millionth of a learning rate
+        assert torch.allclose(got['state'][k], ref['state'][k], rtol=0, atol=NOISE64), (k, (got['state'][k] - ref['state'][k]).abs().max().item())
+
+@pytest.mark.parametrize('name', sorted(step_cases.cases()))
+def test_same_first_losses_in_float32(name, now32):
+    ref, got = REF['float32'][name], now32[name]
+    bad = mismatches(dict(stats=ref['stats'], state={}), dict(stats=got['stats'], state={}), TOL32)
+    assert not bad, f"{name}: " + '; '.join(bad[:5])
+
+def test_a_changed_step_is_caught(monkeypatch):
+    "The float64 comparison fails for a step that computes something else: the penalty weight changed by one part in a million."
+    from vera.vera import Trainer
+    orig = Trainer.ebm_loss
+    def changed(self, batch, x_neg):
+        pg = self.pg_control; self.pg_control = pg * (1 + 1e-6)
+        try: return orig(self, batch, x_neg)
+        finally: self.pg_control = pg
+    monkeypatch.setattr(Trainer, 'ebm_loss', changed)
+    got = step_cases.run_all(['moons_mog'], dtype=torch.float64)['moons_mog']
+    assert mismatches(REF['float64']['moons_mog'], got, TOL64)
+    monkeypatch.setattr(Trainer, 'ebm_loss', orig)
+    assert not mismatches(REF['float64']['moons_mog'], step_cases.run_all(['moons_mog'], dtype=torch.float64)['moons_mog'], TOL64)

@@ -82,25 +82,31 @@ class ISScore(ScoreEstimator):
         self.opt = make_adam(self.post.parameters(), post_lr, betas=post_betas)
 
     @torch.no_grad()
-    def log_weights(self, gen:GaussianGenerator, x, z0):
-        "Proposals z (k, B, d_z), their means g(z) (k, B, ...) and log weights (k, B), in one generator pass."
+    def _proposals(self, gen:GaussianGenerator, x, z0):
+        "Proposals z (k, B, d_z), their means g(z) feature-major (D, k, B) and log weights (k, B), in one generator pass."
         eta = self.post.eta
         eps = torch.randn(self.num_samples, *z0.shape, dtype=z0.dtype, device=z0.device)
         z = z0 + eta * eps
-        mu = gen.mean(z)                                                   # ONE pass over k*B latents
+        k, B = z.shape[:2]
+        muT = gen.mean_t(z.reshape(k * B, -1)).view(-1, k, B)            # ONE pass over k*B latents
+        D = muT.shape[0]
         sig = gen.sigma
-        D = x[0].numel()
         # log q(x|z) + log q(z) - log xi(z|z0), constants included; (z - z0)/eta = eps exactly
-        sq = (x.unsqueeze(0) - mu).reshape(*z.shape[:2], -1).pow(2).sum(-1)
+        sq = (x.reshape(B, D).t()[:, None, :] - muT).square_().sum(0)
         logw = (-0.5 * sq / sig ** 2 - 0.5 * z.pow(2).sum(-1) + 0.5 * eps.pow(2).sum(-1)
                 + self.post.log_eta.sum() - D * torch.log(sig) - 0.5 * D * LOG2PI)
-        return z, mu, logw
+        return z, muT, logw
+
+    def log_weights(self, gen:GaussianGenerator, x, z0):
+        "Proposals z (k, B, d_z), their means g(z) (k, B, ...) and log weights (k, B), in one generator pass."
+        z, muT, logw = self._proposals(gen, x, z0)
+        return z, muT.permute(1, 2, 0).reshape(*z.shape[:2], *x.shape[1:]), logw
 
     @torch.no_grad()
     def score(self, gen:GaussianGenerator, x, z0):
-        z, mu, logw = self.log_weights(gen, x, z0)
+        z, muT, logw = self._proposals(gen, x, z0)
         w = torch.softmax(logw, 0)
-        wmu = torch.einsum('kb,kbd->bd', w, mu.reshape(*w.shape, -1)).reshape(x.shape)
+        wmu = (muT * w).sum(1).t().reshape(x.shape)
         return (wmu - x) / gen.sigma ** 2, {'ess': (1.0 / (w ** 2).sum(0)).mean()}
 
     def update(self, gen:GaussianGenerator, x, z0)->dict:

@@ -13,8 +13,8 @@ import torch.nn.functional as F
 from .core import LOG2PI
 
 # %% auto #0
-__all__ = ['ToyEBM', 'ToyGenerator', 'MixtureEBM', 'WideBlock', 'WideResNet', 'UpBlock', 'SNGANGenerator', 'FastSoftplus',
-           'TabularNet', 'TabularGenerator']
+__all__ = ['ToyEBM', 'ToyGenerator', 'MixtureEBM', 'MixtureLogpGrad', 'WideBlock', 'WideResNet', 'UpBlock', 'SNGANGenerator',
+           'FastSoftplus', 'TabularNet', 'TabularGenerator']
 
 # %% ../nbs/05b_nets.ipynb #1d07a2ce
 class ToyEBM(nn.Sequential):
@@ -43,32 +43,77 @@ class MixtureEBM(nn.Module):
         c = self.logits.log_softmax(0) - self.log_std.sum(-1) - 0.5 * x.shape[-1] * LOG2PI   # (K,): log weight + normaliser
         return torch.logsumexp(c - 0.5 * d.pow(2).sum(-1), dim=1)
 
-    @torch.no_grad()
     def logp_and_grad(self, x:torch.Tensor)->tuple:
-        "log p(x) and its input gradient in closed form, sum_k r_k(x) (mu_k - x) / s_k^2 with r the responsibilities; (B,), (B, D)."
-        # The per-component constants are recomputed on every call: a cache keyed on the parameters' version counters
-        # goes stale under fused Adam, which updates parameters without bumping them.
-        D = x.shape[-1]
-        inv2 = torch.exp(-2 * self.log_std)                               # (K, D)
-        c = self.logits.log_softmax(0) - self.log_std.sum(-1)
-        if D <= 8:                                                        # a loop over few dimensions beats a (B, K, D) tensor
-            xt, mt, nh = x.t().contiguous(), self.means.t().contiguous(), (-0.5 * inv2).t().contiguous()
-            a = c.expand(x.shape[0], -1).clone()
-            for d in range(D): a.addcmul_(torch.sub(xt[d, :, None], mt[d]).square_(), nh[d])
-        else: a = c - 0.5 * ((x.unsqueeze(1) - self.means).square() * inv2).sum(-1)
-        # a (B, K): log weight + log component density, less (D/2) log 2 pi
-        m = a.amax(1, keepdim=True)
-        # exp of terms below -80 underflows to denormals, which make exp ~10x slower on a CPU; they weigh < e^-80 against the max's 1
-        e = a.sub_(m).clamp_(min=-80.).exp_()
-        s = e.sum(1, keepdim=True)
-        rg = (e @ torch.cat([self.means * inv2, inv2], 1)).div_(s)       # (B, 2D): sum_k r_k mu_k / s_k^2 and sum_k r_k / s_k^2
-        return (m + s.log()).squeeze(1) - 0.5 * D * LOG2PI, rg[:, :D] - x * rg[:, D:]
+        "log p(x) and its input gradient in closed form, sum_k r_k(x) (mu_k - x) / s_k^2 with r the responsibilities; (B,), (B, D). Both are differentiable in the parameters (`MixtureLogpGrad`)."
+        return MixtureLogpGrad.apply(x, self.means, self.log_std, self.logits)
 
     @torch.no_grad()
     def sample(self, n:int)->torch.Tensor:
         "Exact samples."
         k = torch.multinomial(self.logits.softmax(0), n, replacement=True)
         return self.means[k] + self.log_std[k].exp() * torch.randn(n, self.means.shape[1], device=self.means.device)
+
+# %% ../nbs/05b_nets.ipynb #7513b3b7
+def _mixture_terms(x, means, log_std, logits):
+    "log p(x) (B,), its input gradient (B, D), the responsibilities (B, K) and 1 / s^2 (K, D)."
+    # The per-component constants are recomputed on every call: a cache keyed on the parameters' version counters
+    # goes stale under fused Adam, which updates parameters without bumping them.
+    D = x.shape[-1]
+    inv2 = torch.exp(-2 * log_std)                                        # (K, D)
+    c = logits.log_softmax(0) - log_std.sum(-1)
+    if D <= 8:                                                            # a loop over few dimensions beats a (B, K, D) tensor
+        xt, mt, nh = x.t().contiguous(), means.t().contiguous(), (-0.5 * inv2).t().contiguous()
+        a = c.expand(x.shape[0], -1).clone()
+        for d in range(D): a.addcmul_(torch.sub(xt[d, :, None], mt[d]).square_(), nh[d])
+    else: a = c - 0.5 * ((x.unsqueeze(1) - means).square() * inv2).sum(-1)
+    # a (B, K): log weight + log component density, less (D/2) log 2 pi
+    m = a.amax(1, keepdim=True)
+    # exp of terms below -80 underflows to denormals, which make exp ~10x slower on a CPU; they weigh < e^-80 against the max's 1
+    e = a.sub_(m).clamp_(min=-80.).exp_()
+    s = e.sum(1, keepdim=True)
+    # (B, 2D): sum_k r_k mu_k / s_k^2 and sum_k r_k / s_k^2; the right factor as a transposed (2D, K) array, which the
+    # CPU's matrix product runs about 3x faster than a (K, 2D) one with so few columns
+    rg = (e @ torch.cat([(means * inv2).t(), inv2.t()]).t()).div_(s)
+    return (m + s.log()).squeeze(1) - 0.5 * D * LOG2PI, rg[:, :D] - x * rg[:, D:], e.div_(s), inv2
+
+class MixtureLogpGrad(torch.autograd.Function):
+    "(x, means, log_std, logits) -> (log p(x), grad_x log p(x)) of a diagonal Gaussian mixture, both differentiable by hand-derived formulas."
+    @staticmethod
+    def forward(ctx, x, means, log_std, logits):
+        f, g, r, inv2 = _mixture_terms(x, means, log_std, logits)
+        ctx.save_for_backward(x, means, logits, r, inv2)
+        ctx.set_materialize_grads(False)
+        return f, g
+
+    @staticmethod
+    def backward(ctx, F, G):
+        if F is None and G is None: return None, None, None, None
+        x, means, logits, r, inv2 = ctx.saved_tensors
+        D = x.shape[1]
+        xt, mt, it = x.t(), means.t(), inv2.t()                         # (D, B), (D, K), (D, K)
+        V = [(mt[d] - xt[d, :, None]).mul_(it[d]) for d in range(D)]    # (B, K) each: v = (mu - x) / s^2
+        if G is None: A = r * F[:, None]
+        else:
+            Gt = G.t()
+            c = V[0] * Gt[0, :, None]
+            for d in range(1, D): c.addcmul_(V[d], Gt[d, :, None])
+            c.sub_((r * c).sum(1, keepdim=True))
+            if F is not None: c.add_(F[:, None])
+            A = c.mul_(r)                                                 # dL/da, (B, K)
+        As = A.sum(0)
+        gx, gmu, gls = [], [], []
+        for d in range(D):
+            AV = A * V[d]
+            gx.append(AV.sum(1)); gmu.append(AV.sum(0).neg_())
+            gls.append(AV.mul_(V[d]).sum(0).div_(it[d]).sub_(As))         # sum_b A ((x - mu)^2 / s^2 - 1)
+            if G is not None:
+                rG = r * Gt[d, :, None]
+                gx[d] = gx[d] - rG @ it[d]
+                gmu[d] = gmu[d].addcmul_(rG.sum(0), it[d])
+                gls[d] = gls[d].sub_((rG * V[d]).sum(0), alpha=2)
+        gx = torch.stack(gx, 1) if ctx.needs_input_grad[0] else None
+        return gx, torch.stack(gmu, 1), torch.stack(gls, 1), As - logits.softmax(0) * As.sum()
+
 
 # %% ../nbs/05b_nets.ipynb #9ba73e44
 class WideBlock(nn.Module):

@@ -12,7 +12,7 @@ from torch import nn
 from .core import normal_log_prob, std_normal_log_prob, sum_except_batch, mvn_log_prob
 
 # %% auto #0
-__all__ = ['GaussianGenerator', 'LinearGaussian']
+__all__ = ['GaussianGenerator', 'feature_major_forward', 'LinearGaussian']
 
 # %% ../nbs/02_score.ipynb #ec4167f3
 class GaussianGenerator(nn.Module):
@@ -45,6 +45,12 @@ class GaussianGenerator(nn.Module):
         out = self.net(z.reshape(-1, self.noise_dim))
         return out.reshape(*lead, *out.shape[1:])
 
+    @torch.no_grad()
+    def mean_t(self, z:torch.Tensor)->torch.Tensor: # (N, noise_dim) -> (D, N)
+        "g(z) without autograd, feature-major: (D, N) with D the flattened event size (`feature_major_forward` where `net` allows it)."
+        out = feature_major_forward(self.net, z.t())
+        return out if out is not None else self.mean(z).reshape(len(z), -1).t().contiguous()
+
     def sample(self, n:int, z:torch.Tensor|None=None, return_mean:bool=False):
         "Reparameterised samples x = g(z) + sigma*eps; returns (x, z) (and g(z) if `return_mean`)."
         z = self.prior_sample(n) if z is None else z
@@ -69,6 +75,48 @@ class GaussianGenerator(nn.Module):
     def clamp_sigma(self):
         "Clamp sigma into [min_sigma, max_sigma] (called after every generator step)."
         self.log_sigma.clamp_(math.log(self.min_sigma), math.log(self.max_sigma))
+
+# %% ../nbs/02_score.ipynb #b560b509
+_ELEMENTWISE = (nn.ReLU, nn.LeakyReLU, nn.Softplus, nn.Tanh, nn.Sigmoid, nn.ELU, nn.SiLU, nn.Identity)
+
+@torch.no_grad()
+def feature_major_forward(net:nn.Module, h:torch.Tensor # (d, N): N inputs as columns
+                         )->torch.Tensor|None: # (D, N), or None where the ordinary pass must run (see below)
+    "`net` applied to the columns of h without autograd, activations kept as (features, N)."
+    mods = list(net) if isinstance(net, nn.Sequential) else [net]
+    if not all(isinstance(m, (nn.Linear, nn.BatchNorm1d) + _ELEMENTWISE) for m in mods): return None
+    # CPU only (the layout is measured there), and never around what a caller has put on the network's own call:
+    # a forward replaced on the instance (`vera.dist.accelerate`'s autocast), a compiled call, hooks
+    if h.device.type != 'cpu' or 'forward' in vars(net) or getattr(net, '_compiled_call_impl', None) is not None: return None
+    if any(m._forward_hooks or m._forward_pre_hooks for m in [net, *mods]) or nn.modules.module._global_forward_hooks \
+       or nn.modules.module._global_forward_pre_hooks: return None
+    N = h.shape[1]
+    for m in mods:
+        if isinstance(m, nn.Linear):
+            h = torch.addmm(m.bias[:, None], m.weight, h) if m.bias is not None else m.weight @ h
+        elif isinstance(m, nn.BatchNorm1d):
+            if m.training or m.running_mean is None:                     # batch statistics
+                if N < 2: raise ValueError(f"BatchNorm in training mode needs more than 1 value per channel, got {N}")
+                mean = h.mean(1, keepdim=True)
+                h = h - mean
+                var = h.square().mean(1)                                  # biased, for the normalisation
+                if m.training and m.running_mean is not None:
+                    # moved like torch's kernel does: in place and outside autograd (`.data`: an earlier pass may have
+                    # saved the running statistics for its backward)
+                    m.num_batches_tracked.data.add_(1)
+                    f = m.momentum if m.momentum is not None else 1.0 / float(m.num_batches_tracked)
+                    m.running_mean.data.mul_(1 - f).add_(mean.squeeze(1), alpha=f)
+                    m.running_var.data.mul_(1 - f).add_(var * (N / (N - 1)), alpha=f)
+                inv = torch.rsqrt(var + m.eps)
+            else:
+                h = h - m.running_mean[:, None]; inv = torch.rsqrt(m.running_var + m.eps)
+            if m.weight is not None: inv = inv * m.weight
+            h = h.mul_(inv[:, None])
+            if m.bias is not None: h = h.add_(m.bias[:, None])
+        elif isinstance(m, nn.ReLU): h = h.relu_()
+        else: h = m(h)
+    return h
+
 
 # %% ../nbs/02_score.ipynb #3740ae3c
 class LinearGaussian(GaussianGenerator):

@@ -114,13 +114,22 @@ class Trainer:
     def ebm_loss(self, batch:dict, x_neg:torch.Tensor):
         "EBM loss: -(mean f(data) - mean f(negatives)) + pg_control * E||grad_x f(data)||^2 / 2 + extra terms; returns (loss, stats)."
         x_d = batch['x']
-        if self.pg_control > 0: x_d = x_d.detach().requires_grad_(True)
-        out_d, out_n = self.ebm(x_d), self.ebm(x_neg)
-        f_d, f_n = logp_from_output(out_d), logp_from_output(out_n)
+        closed_form = getattr(self.ebm, 'logp_and_grad', None) if self.pg_control > 0 and 'forward' not in vars(self.ebm) else None
+        if closed_form is not None:
+            # an energy whose forward is a log-density per row, with its input gradient in closed form and differentiable
+            # in its parameters (`MixtureEBM`): data and negatives in one pass, the penalty without a double backward;
+            # not where the forward has been replaced on the instance (`vera.dist.accelerate`'s autocast): that forward runs
+            f, g = closed_form(torch.cat([x_d, x_neg]))
+            B = len(x_d)
+            out_d, f_d, f_n, gx = f[:B], f[:B], f[B:], g[:B]
+        else:
+            if self.pg_control > 0: x_d = x_d.detach().requires_grad_(True)
+            out_d, out_n = self.ebm(x_d), self.ebm(x_neg)
+            f_d, f_n = logp_from_output(out_d), logp_from_output(out_n)
         loss = f_n.mean() - f_d.mean()
         stats = {'f_data': f_d.mean().detach(), 'f_neg': f_n.mean().detach()}
         if self.pg_control > 0:
-            (gx,) = torch.autograd.grad(f_d.sum(), x_d, create_graph=True)
+            if closed_form is None: (gx,) = torch.autograd.grad(f_d.sum(), x_d, create_graph=True)
             gp = gx.reshape(len(gx), -1).pow(2).sum(1).mean()
             loss = loss + self.pg_control * gp / 2
             stats['grad_pen'] = gp.detach()
