@@ -8,9 +8,10 @@ tests/data/step_reference.pt --commit 17592a7`. Here the same cases run on the
 package as it is. Two comparisons:
 
 - **The algebra, in float64.** Each case runs all its steps with every tensor in float64, and every loss, parameter and
-  buffer must agree to 1e-8 (relative and absolute). A code that computes the same functions in another order differs
-  by float64 rounding, ~1e-12 here; changing the gradient-penalty weight by one part in a million moves the
-  mixture's parameters by ~3e-6 of themselves, and `test_a_changed_step_is_caught` checks that such a change fails.
+  buffer must agree to 1e-8 (relative and absolute), but for the exception below. A code that computes the same
+  functions in another order differs by float64 rounding, ~1e-11 here; changing the gradient-penalty weight by one
+  part in a million moves the mixture's parameters by ~3e-6 of themselves, and `test_a_changed_step_is_caught` checks
+  that such a change fails.
 - **float32, the first step's losses.** Each case's first step in float32, with the generator's sigma at 0.3 (its
   largest): every loss, the effective sample size and sigma to 1e-5.
 
@@ -18,7 +19,9 @@ Parameters the algebra gives no gradient (listed by each float64 run: biases tha
 the energy's last bias, which cancels from its loss) are held apart. Adam divides a gradient by its own running size,
 so a gradient that is rounding noise moves its parameter by up to a learning rate either way; such a parameter enters
 no output of a training-mode step. In float64 that noise (gradients of ~1e-13 against Adam's eps of 1e-8) moves them by
-~1e-8, so they are held to 1e-6 instead of 1e-8.
+~1e-8, and BatchNorm's running means, which average batch means that contain such biases, by ~4e-9; both are held to
+1e-6 instead of 1e-8. Every other parameter and buffer, and every loss, of this package agrees with the reference to
+~1e-11.
 
 float32 is held to its first step's losses because float32 parameters of these cases cannot be compared at 1e-5:
 - The score is (sum_i w_i g(z_i) - x) / sigma^2, a difference of nearly equal numbers divided by sigma^2. At sigma =
@@ -43,7 +46,7 @@ import step_cases
 
 REF = torch.load(Path(__file__).parent / 'data' / 'step_reference.pt', weights_only=True)['results']
 TOL64 = 1e-8   # float64: the same functions in another order differ by ~1e-12
-NOISE64 = 1e-6 # float64, parameters the algebra gives no gradient (see above)
+NOISE64 = 1e-6 # float64, parameters the algebra gives no gradient and running means (see above)
 TOL32 = 1e-5   # float32: the first step's losses at sigma = 0.3
 
 def mismatches(ref:dict, got:dict, tol:float, skip=())->list:
@@ -90,9 +93,10 @@ def test_the_tabular_case_runs_fast_softplus():
 def test_same_algebra_in_float64(name, now64):
     ref, got = REF['float64'][name], now64[name]
     assert got['no_gradient'] == ref['no_gradient']
-    bad = mismatches(ref, got, TOL64, skip=set(ref['no_gradient']))
+    noisy = set(ref['no_gradient']) | {k for k in ref['state'] if k.endswith('running_mean')}
+    bad = mismatches(ref, got, TOL64, skip=noisy)
     assert not bad, f"{name}: " + '; '.join(bad[:5])
-    for k in ref['no_gradient']:      # moved by rounding noise alone, which Adam divides by its eps: a millionth of a learning rate
+    for k in sorted(noisy):           # moved by rounding noise, which Adam divides by its eps (see above)
         assert torch.allclose(got['state'][k], ref['state'][k], rtol=0, atol=NOISE64), (k, (got['state'][k] - ref['state'][k]).abs().max().item())
 
 @pytest.mark.parametrize('name', sorted(step_cases.cases()))
