@@ -12,7 +12,7 @@
              `make_adam` gives) on the toy generator's and the tabular generator's parameters;
   layout     the importance-sampled pass of the toy generator (4,000 rows) and of the tabular one (1,280 rows) without
              autograd, as `nn.Sequential` runs it (rows are examples) against `feature_major_forward` (rows are
-             features), and each toy layer's product in both layouts;
+             features), in 12 alternating rounds, and each toy layer's product in both layouts;
   penalty    the mixture energy's loss with the gradient penalty on 200 data points and 200 negatives, forward and
              backward into its parameters: autograd's double backward against `MixtureLogpGrad` (one pass over both).
 
@@ -20,7 +20,7 @@
 
 The allocator is set as every trainer sets it (`keep_freed_memory`). Benchmarks measure; no test asserts on these numbers.
 """
-import argparse, json, platform, sys, time
+import argparse, json, platform, statistics, sys, time
 import torch
 import torch.nn.functional as F
 from vera.core import package_versions, keep_freed_memory, make_adam
@@ -71,12 +71,16 @@ def adam():
     return out
 
 def layout():
+    "Both layouts of the importance-sampled pass, in alternating blocks (medians over rounds: a block's time drifts with the machine)."
     out = {}
-    for name, g, z, n in (('toy generator, 4,000 rows', ToyGenerator(2), torch.randn(4000, 2), 200),
-                          ('tabular generator, 1,280 rows', TabularGenerator(128, 784), torch.randn(1280, 128), 20)):
+    for name, g, z, n in (('toy generator, 4,000 rows', ToyGenerator(2), torch.randn(4000, 2), 50),
+                          ('tabular generator, 1,280 rows', TabularGenerator(128, 784), torch.randn(1280, 128), 5)):
         zt = z.t().contiguous()
         with torch.no_grad():
-            out[name] = {'examples as rows (ms)': tm(lambda: g(z), n), 'features as rows (ms)': tm(lambda: feature_major_forward(g, zt), n),
+            rows_, feats = [], []
+            for _ in range(12): rows_.append(tm(lambda: g(z), n)); feats.append(tm(lambda: feature_major_forward(g, zt), n))
+            out[name] = {'examples as rows (ms)': statistics.median(rows_), 'features as rows (ms)': statistics.median(feats),
+                         'ratio, median over rounds': statistics.median(a / b for a, b in zip(rows_, feats)),
                          'largest difference': (feature_major_forward(g, zt).t() - g(z)).abs().max().item()}
     g = ToyGenerator(2)
     for i, (d_in, d_out) in zip((0, 3, 6), ((2, 100), (100, 100), (100, 2))):
@@ -87,16 +91,15 @@ def layout():
     return out
 
 def penalty():
+    "The trainers' shared EBM loss (`Trainer.ebm_loss`, penalty weight 0.1) on the mixture, forward and backward, by either path."
+    from vera.samplers import PCD
     torch.manual_seed(0)
     m = MixtureEBM(100, 2); x, xn = torch.randn(200, 2), torch.randn(200, 2); ps = list(m.parameters())
-    def autograd_():
-        xr = x.clone().requires_grad_(True); fd, fn = m(xr), m(xn)
-        (g,) = torch.autograd.grad(fd.sum(), xr, create_graph=True)
-        torch.autograd.grad(fn.mean() - fd.mean() + 0.05 * g.pow(2).sum(1).mean(), ps)
-    def closed():
-        f, g = m.logp_and_grad(torch.cat([x, xn]))
-        torch.autograd.grad(f[200:].mean() - f[:200].mean() + 0.05 * g[:200].pow(2).sum(1).mean(), ps)
-    return {'autograd, double backward (ms)': tm(autograd_, 300), 'MixtureLogpGrad (ms)': tm(closed, 300)}
+    tr = PCD(m, (2,), pg_control=0.1, buffer_size=10)
+    def step(): torch.autograd.grad(tr.ebm_loss({'x': x}, xn)[0], ps)
+    closed = tm(step, 300)
+    m.forward = m.forward                      # a forward replaced on the instance: the trainer takes autograd's path
+    return {'autograd, double backward (ms)': tm(step, 300), 'MixtureLogpGrad (ms)': closed}
 
 PARTS = {'softplus': softplus, 'compile': compile_, 'rows': rows, 'adam': adam, 'layout': layout, 'penalty': penalty}
 

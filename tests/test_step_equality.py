@@ -9,30 +9,28 @@ package as it is. Two comparisons:
 
 - **The algebra, in float64.** Each case runs all its steps with every tensor in float64, and every loss, parameter and
   buffer must agree to 1e-8 (relative and absolute), but for the exception below. A code that computes the same
-  functions in another order differs by float64 rounding, ~1e-11 here; changing the gradient-penalty weight by one
-  part in a million moves the mixture's parameters by ~3e-6 of themselves, and `test_a_changed_step_is_caught` checks
-  that such a change fails.
+  functions in another order differs by float64 rounding: at most 7e-12 here. Changing the gradient-penalty weight by
+  one part in a million moves the mixture's energy loss by 5e-8 of itself at every step, and
+  `test_a_changed_step_is_caught` checks that such a change fails.
 - **float32, the first step's losses.** Each case's first step in float32, with the generator's sigma at 0.3 (its
   largest): every loss, the effective sample size and sigma to 1e-5.
 
-Parameters the algebra gives no gradient (listed by each float64 run: biases that feed a training-mode BatchNorm, and
-the energy's last bias, which cancels from its loss) are held apart. Adam divides a gradient by its own running size,
-so a gradient that is rounding noise moves its parameter by up to a learning rate either way; such a parameter enters
-no output of a training-mode step. In float64 that noise (gradients of ~1e-13 against Adam's eps of 1e-8) moves them by
-~1e-8, and BatchNorm's running means, which average batch means that contain such biases, by ~4e-9; both are held to
-1e-6 instead of 1e-8. Every other parameter and buffer, and every loss, of this package agrees with the reference to
-~1e-11.
+Parameters the algebra gives no gradient (listed by each float64 run: those whose first-step gradient is below 1e-12 of
+the largest, in these cases the biases that feed a training-mode BatchNorm and the energy's last bias, which cancels
+from its loss) are held apart. Adam divides a gradient by its own running size, so a gradient that is rounding noise
+moves its parameter by up to a learning rate either way; such a parameter enters no output of a training-mode step. In
+float64 that noise moves them, and the BatchNorm running means that average batch means containing them, by up to
+1.2e-8; they are held to 1e-6 instead of 1e-8.
 
 float32 is held to its first step's losses because float32 parameters of these cases cannot be compared at 1e-5:
 - The score is (sum_i w_i g(z_i) - x) / sigma^2, a difference of nearly equal numbers divided by sigma^2. At sigma =
-  0.01, one ulp of g(z) moves the generator's loss by ~1e-5 of itself within the first step, and one ulp in any
-  gradient moves it by ~1e-4 within three. The package before the optimisation shows it on its own: with the penalty
-  weight changed by one part in a million, its float32 mixture run misses its own stored losses by 3e-4 at step 3,
-  which a different summation order does as well.
+  0.01 a different summation order in the importance-sampled pass moves the generator's loss by ~1.7e-5 of itself in
+  the first step; and with the penalty weight changed by one part in a million, this package's float32 mixture run
+  (paper order) moves its generator loss by 2.3e-4 at step 2.
 - Adam's first step is lr * g / (|g| + eps), the sign of each gradient element. An element whose gradient is as small
   as float32's rounding of the rest (~1e-5 of the tensor's largest, even at sigma = 0.3) can change sign and move its
   parameter by a whole learning rate.
-Losses at sigma = 0.3 are a hundred times less sensitive than at 0.01; float64 covers sigma = 0.01 and every
+At sigma = 0.3 the division by sigma^2 is 900 times smaller than at 0.01; float64 covers sigma = 0.01 and every
 parameter, over every step.
 
 The tabular generator's `FastSoftplus` computes softplus by another formula, within a few ulp of the exact value per

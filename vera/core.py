@@ -16,9 +16,9 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['LOG2PI', 'METRICS_KEYS', 'get_device', 'seed_everything', 'get_rng_state', 'set_rng_state', 'sum_except_batch',
            'normal_log_prob', 'std_normal_log_prob', 'mvn_log_prob', 'FastAdam', 'make_adam', 'keep_freed_memory',
-           'NonFiniteError', 'check_finite', 'check_positive', 'atomic_write_bytes', 'atomic_torch_save', 'git_sha',
-           'package_versions', 'device_info', 'write_metrics', 'read_metrics', 'project_path', 'check_out_dir',
-           'in_test', 'progress', 'run_parallel']
+           'NonFiniteError', 'check_finite', 'check_positive', 'plain_call', 'atomic_write_bytes', 'atomic_torch_save',
+           'git_sha', 'package_versions', 'device_info', 'write_metrics', 'read_metrics', 'project_path',
+           'check_out_dir', 'in_test', 'progress', 'run_parallel']
 
 # %% ../nbs/00_core.ipynb #d0cc5b49
 def get_device(device:str|torch.device|None=None # 'cpu', 'cuda', 'cuda:1', ...; `None` picks CUDA when available
@@ -170,6 +170,16 @@ def check_positive(**kw):
     for k, v in kw.items():
         if not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0):
             raise ValueError(f"{k} must be a positive number, got {v!r}")
+
+# %% ../nbs/00_core.ipynb #cdfd92e2
+def plain_call(m:torch.nn.Module)->bool:
+    "True when calling `m` runs its classes' forward passes and nothing else: no forward replaced on the instance, no compiled call, no hooks."
+    mod = torch.nn.modules.module
+    if mod._global_forward_hooks or mod._global_forward_pre_hooks: return False
+    for s in m.modules():
+        if 'forward' in vars(s) or getattr(s, '_compiled_call_impl', None) is not None or s._forward_hooks or s._forward_pre_hooks: return False
+    return True
+
 
 # %% ../nbs/00_core.ipynb #03eef55a
 def _umask()->int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import torch
 from torch import nn
-from .core import normal_log_prob, std_normal_log_prob, sum_except_batch, mvn_log_prob
+from .core import normal_log_prob, std_normal_log_prob, sum_except_batch, mvn_log_prob, plain_call
 
 # %% auto #0
 __all__ = ['GaussianGenerator', 'feature_major_forward', 'LinearGaussian']
@@ -85,11 +85,8 @@ def feature_major_forward(net:nn.Module, h:torch.Tensor # (d, N): N inputs as co
     "`net` applied to the columns of h without autograd, activations kept as (features, N)."
     mods = list(net) if isinstance(net, nn.Sequential) else [net]
     if not all(isinstance(m, (nn.Linear, nn.BatchNorm1d) + _ELEMENTWISE) for m in mods): return None
-    # CPU only (the layout is measured there), and never around what a caller has put on the network's own call:
-    # a forward replaced on the instance (`vera.dist.accelerate`'s autocast), a compiled call, hooks
-    if h.device.type != 'cpu' or 'forward' in vars(net) or getattr(net, '_compiled_call_impl', None) is not None: return None
-    if any(m._forward_hooks or m._forward_pre_hooks for m in [net, *mods]) or nn.modules.module._global_forward_hooks \
-       or nn.modules.module._global_forward_pre_hooks: return None
+    # CPU only (the layout is measured there), and never around what a caller has put on the network's own call
+    if h.device.type != 'cpu' or not plain_call(net): return None
     N = h.shape[1]
     for m in mods:
         if isinstance(m, nn.Linear):

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .core import (check_finite, check_positive, NonFiniteError, atomic_torch_save, get_rng_state, set_rng_state,
-                       progress, get_device, make_adam, _jsonable, keep_freed_memory)
+                       progress, get_device, make_adam, _jsonable, keep_freed_memory, plain_call)
 from .score import GaussianGenerator
 from .entropy import ISScore, ScoreEstimator, entropy_surrogate
 
@@ -114,11 +114,12 @@ class Trainer:
     def ebm_loss(self, batch:dict, x_neg:torch.Tensor):
         "EBM loss: -(mean f(data) - mean f(negatives)) + pg_control * E||grad_x f(data)||^2 / 2 + extra terms; returns (loss, stats)."
         x_d = batch['x']
-        closed_form = getattr(self.ebm, 'logp_and_grad', None) if self.pg_control > 0 and 'forward' not in vars(self.ebm) else None
+        closed_form = getattr(self.ebm, 'logp_and_grad', None) if self.pg_control > 0 else None
+        if closed_form is not None and not plain_call(self.ebm): closed_form = None
         if closed_form is not None:
             # an energy whose forward is a log-density per row, with its input gradient in closed form and differentiable
             # in its parameters (`MixtureEBM`): data and negatives in one pass, the penalty without a double backward;
-            # not where the forward has been replaced on the instance (`vera.dist.accelerate`'s autocast): that forward runs
+            # not where its call would run more than that forward (`vera.dist.accelerate`'s autocast, hooks)
             f, g = closed_form(torch.cat([x_d, x_neg]))
             B = len(x_d)
             out_d, f_d, f_n, gx = f[:B], f[:B], f[B:], g[:B]
