@@ -14,9 +14,12 @@
              autograd, as `nn.Sequential` runs it (rows are examples) against `feature_major_forward` (rows are
              features), in 12 alternating rounds, and each toy layer's product in both layouts;
   penalty    the mixture energy's loss with the gradient penalty on 200 data points and 200 negatives, forward and
-             backward into its parameters: autograd's double backward against `MixtureLogpGrad` (one pass over both).
+             backward into its parameters: autograd's double backward against `MixtureLogpGrad` (one pass over both);
+  compile_loss  the toy MLP energy's loss with the gradient penalty on 200 data points and 200 negatives, forward and
+             backward into its parameters: `Trainer.ebm_loss` (eager, double backward) against `torch.compile` of the
+             same loss written with `torch.func.grad` (what the compiler can trace), one graph forward and one backward.
 
-    python benchmarks/step_alternatives.py [--threads 1] [--skip compile] [--json out.json]
+    python benchmarks/step_alternatives.py [--threads 1] [--skip compile] [--only PART ...] [--json out.json]
 
 The allocator is set as every trainer sets it (`keep_freed_memory`). Benchmarks measure; no test asserts on these numbers.
 """
@@ -101,20 +104,44 @@ def penalty():
     m.forward = m.forward                      # a forward replaced on the instance: the trainer takes autograd's path
     return {'autograd, double backward (ms)': tm(step, 300), 'MixtureLogpGrad (ms)': closed}
 
-PARTS = {'softplus': softplus, 'compile': compile_, 'rows': rows, 'adam': adam, 'layout': layout, 'penalty': penalty}
+def compile_loss():
+    "The toy MLP energy's loss with its penalty (weight 0.1), forward and backward into its parameters: eager against compiled."
+    from torch.func import functional_call, grad
+    from vera.nets import ToyEBM
+    from vera.samplers import PCD
+    torch.manual_seed(0)
+    m = ToyEBM(2); x, xn = torch.randn(200, 2), torch.randn(200, 2); ps = list(m.parameters())
+    tr = PCD(m, (2,), pg_control=0.1, buffer_size=10)
+    def eager(): return torch.autograd.grad(tr.ebm_loss({'x': x}, xn)[0], ps)
+    def loss(params, x, xn):
+        f = lambda v: functional_call(m, params, (v,))
+        gx = grad(lambda v: f(v).sum())(x)
+        return f(xn).mean() - f(x).mean() + 0.1 * gx.pow(2).sum(1).mean() / 2
+    lc, params = torch.compile(loss, dynamic=False), dict(m.named_parameters())
+    def compiled(): return torch.autograd.grad(lc(params, x, xn), ps)
+    t0 = time.perf_counter(); compiled(); ct = time.perf_counter() - t0
+    diff = max(((a - b).abs().max() / a.abs().max()).item() for a, b in zip(eager(), compiled()))
+    e, c = [], []
+    for _ in range(12): e.append(tm(eager, 100)); c.append(tm(compiled, 100))     # alternating rounds, medians
+    return {'eager, double backward (ms)': statistics.median(e), 'compiled (ms)': statistics.median(c), 'compilation (s)': ct,
+            'largest gradient difference, relative to the largest entry': diff}
+
+PARTS = {'softplus': softplus, 'compile': compile_, 'rows': rows, 'adam': adam, 'layout': layout, 'penalty': penalty,
+         'compile_loss': compile_loss}
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--skip', nargs='*', default=[], choices=list(PARTS))
+    ap.add_argument('--only', nargs='*', default=None, choices=list(PARTS), help='run only these parts')
     ap.add_argument('--json', default=None)
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     keep_freed_memory()          # as every trainer does: the passes below then run as they run in training
     res = {}
     for k, f in PARTS.items():
-        if k in a.skip: continue
+        if k in a.skip or (a.only is not None and k not in a.only): continue
         res[k] = f()
         print(k, json.dumps(res[k], indent=1), flush=True)
     if a.json:

@@ -40,7 +40,7 @@ def test_jem_step_gpu_modes_need_cuda():
     assert r.returncode == 2 and 'need a CUDA device' in r.stderr.splitlines()[-1]
 
 def test_step_alternatives_and_profile(tmp_path):
-    r = _run(['benchmarks/step_alternatives.py', '--skip', 'compile', '--json', str(tmp_path / 'alt.json')])
+    r = _run(['benchmarks/step_alternatives.py', '--skip', 'compile', 'compile_loss', '--json', str(tmp_path / 'alt.json')])
     assert r.returncode == 0, r.stderr[-2000:]
     res = json.loads((tmp_path / 'alt.json').read_text())['results']
     assert set(res) == {'softplus', 'rows', 'adam', 'layout', 'penalty'} and res['softplus']['FastSoftplus (ms)'] > 0
@@ -52,3 +52,9 @@ def test_step_alternatives_and_profile(tmp_path):
     (row,) = json.loads((tmp_path / 'prof.json').read_text())['rows']
     assert row['config'].startswith('(b)') and 0 < row['matmul'] < 1 and 0 < row['score'] < 1
     assert 0 < row['score_eta_flops'] < 1 and row['fixed_ms'] > 0
+
+def test_step_alternatives_only(tmp_path):
+    r = _run(['benchmarks/step_alternatives.py', '--only', 'rows', '--json', str(tmp_path / 'alt.json')])
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads((tmp_path / 'alt.json').read_text())
+    assert set(res['results']) == {'rows'} and res['command'].endswith('--only rows --json ' + str(tmp_path / 'alt.json'))
