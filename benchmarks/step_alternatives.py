@@ -93,31 +93,31 @@ def layout():
                                                            'features as rows (ms)': tm(lambda: torch.addmm(b[:, None], W, ht), 200)}
     return out
 
-def penalty():
-    "The trainers' shared EBM loss (`Trainer.ebm_loss`, penalty weight 0.1) on the mixture, forward and backward, by either path."
+def _ebm_loss_step(make):
+    "A fresh energy from `make()`, and one forward and backward of the trainers' shared EBM loss (`Trainer.ebm_loss`, penalty weight 0.1) on 200 data points and 200 negatives into its parameters."
     from vera.samplers import PCD
     torch.manual_seed(0)
-    m = MixtureEBM(100, 2); x, xn = torch.randn(200, 2), torch.randn(200, 2); ps = list(m.parameters())
-    tr = PCD(m, (2,), pg_control=0.1, buffer_size=10)
-    def step(): torch.autograd.grad(tr.ebm_loss({'x': x}, xn)[0], ps)
+    m = make(); x, xn = torch.randn(200, 2), torch.randn(200, 2)
+    tr, ps = PCD(m, (2,), pg_control=0.1, buffer_size=10), list(m.parameters())
+    return m, x, xn, lambda: torch.autograd.grad(tr.ebm_loss({'x': x}, xn)[0], ps)
+
+def penalty():
+    "The mixture's EBM loss with its penalty, forward and backward, by either path of `Trainer.ebm_loss`."
+    m, _, _, step = _ebm_loss_step(lambda: MixtureEBM(100, 2))
     closed = tm(step, 300)
     m.forward = m.forward                      # a forward replaced on the instance: the trainer takes autograd's path
     return {'autograd, double backward (ms)': tm(step, 300), 'MixtureLogpGrad (ms)': closed}
 
 def compile_loss():
-    "The toy MLP energy's loss with its penalty (weight 0.1), forward and backward into its parameters: eager against compiled."
+    "The toy MLP energy's EBM loss with its penalty, forward and backward: `Trainer.ebm_loss` eager against compiled."
     from torch.func import functional_call, grad
     from vera.nets import ToyEBM
-    from vera.samplers import PCD
-    torch.manual_seed(0)
-    m = ToyEBM(2); x, xn = torch.randn(200, 2), torch.randn(200, 2); ps = list(m.parameters())
-    tr = PCD(m, (2,), pg_control=0.1, buffer_size=10)
-    def eager(): return torch.autograd.grad(tr.ebm_loss({'x': x}, xn)[0], ps)
+    m, x, xn, eager = _ebm_loss_step(lambda: ToyEBM(2))
     def loss(params, x, xn):
         f = lambda v: functional_call(m, params, (v,))
         gx = grad(lambda v: f(v).sum())(x)
         return f(xn).mean() - f(x).mean() + 0.1 * gx.pow(2).sum(1).mean() / 2
-    lc, params = torch.compile(loss, dynamic=False), dict(m.named_parameters())
+    lc, params, ps = torch.compile(loss, dynamic=False), dict(m.named_parameters()), list(m.parameters())
     def compiled(): return torch.autograd.grad(lc(params, x, xn), ps)
     t0 = time.perf_counter(); compiled(); ct = time.perf_counter() - t0
     diff = max(((a - b).abs().max() / a.abs().max()).item() for a, b in zip(eager(), compiled()))
